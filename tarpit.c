@@ -1,0 +1,1083 @@
+/*
+ * tarpit: an SMTP tar pit for one connection on stdin and stdout.
+ *
+ * It sends a banner, reads the client's first command, then trickles the
+ * lines of a "250-" reply that never reaches its last line, so a spam bot
+ * that came through a domain's lowest-priority MX waits instead of sending.
+ * A real mail server only ever sees 2xx continuation lines, 221 or 421, and
+ * defers.  Two log records per connection; nothing else is kept.
+ *
+ * Copyright (C) 2026 The tarpit authors
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  See COPYING.
+ */
+#define _GNU_SOURCE
+#define SD_JOURNAL_SUPPRESS_LOCATION
+
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-journal.h>
+
+#define TARPIT_VERSION          "0.1"
+
+#define DEFAULT_DELAY_MS        10000     /* milliseconds between lines */
+#define MIN_DELAY_MS            10        /* milliseconds */
+#define MAX_DELAY_MS            3600000   /* milliseconds */
+#define DEFAULT_MAX_TIME_MS     3600000   /* milliseconds per session */
+#define MAX_MAX_TIME_MS         604800000 /* milliseconds: one week */
+/* RFC 5321 4.5.3.2.7: a server waits at least 5 minutes for a command. */
+#define DEFAULT_HELO_TIMEOUT_MS 300000    /* milliseconds */
+#define MIN_HELO_TIMEOUT_MS     10        /* milliseconds */
+#define MAX_HELO_TIMEOUT_MS     3600000   /* milliseconds */
+
+#define LINE_MAX_OCTETS   512  /* RFC 5321 4.5.3.1.5, CRLF included */
+#define HOSTNAME_MAX      253  /* characters, RFC 1035 */
+#define VERB_MAX          16   /* characters of a non-HELO verb kept */
+#define CLIENT_TEXT_MAX   255  /* characters of client text logged */
+#define TOKEN_MIN         8    /* characters in a trickled line */
+#define TOKEN_MAX         64   /* characters in a trickled line */
+#define RECEIVE_BUFFER    1024 /* octets: pipelined input just waits here */
+#define RECORD_MAX        1024 /* octets in one log line */
+#define JOURNAL_FIELDS_MAX 16  /* fields in one journal entry */
+#define MS_DECIMALS       3    /* seconds are read to the millisecond */
+
+#define EXIT_USAGE        64   /* sysexits.h EX_USAGE */
+
+#define JOURNAL_SOCKET    "/run/systemd/journal/socket"
+#define MESSAGE_ID_CONNECT    "a9120284fb034671b2b06079d4197106"
+#define MESSAGE_ID_DISCONNECT "50f4aa8125f54e07bf8c384d39624205"
+
+#define NO_DEADLINE       LONG_MAX
+
+enum log_target { TARGET_AUTO, TARGET_JOURNAL, TARGET_SYSLOG, TARGET_STDERR,
+    TARGET_NONE };
+
+static const char *const log_target_names[] = {
+	"auto", "journal", "syslog", "stderr", "none",
+};
+
+struct config {
+	long delay_ms;
+	long max_time_ms;          /* 0: no limit */
+	long helo_timeout_ms;
+	enum log_target log_target;
+	char hostname[HOSTNAME_MAX + 1];
+};
+
+enum command { COMMAND_NONE, COMMAND_HELO, COMMAND_QUIT, COMMAND_OTHER };
+
+struct session {
+	char addr[INET6_ADDRSTRLEN];
+	unsigned int port;         /* 0: unknown */
+	bool input_is_socket;
+	bool output_is_socket;
+	bool half_closed;          /* the peer sent FIN but may still read */
+	bool pregreet;
+	enum command command;
+	char client_text[CLIENT_TEXT_MAX + 1]; /* HELO name or verb, sanitized */
+	long start_ms;
+	long end_ms;               /* max-time deadline, or NO_DEADLINE */
+	unsigned long long bytes_sent;
+	unsigned long long lines_sent;
+	const char *end_reason;
+};
+
+/* One log field: its journal name, its name in the one-line form. */
+struct field {
+	const char *journal_name;
+	const char *line_name;
+	const char *value;
+	bool quoted;               /* the value came from the client */
+};
+
+enum wait_result { WAIT_READY, WAIT_TIMEOUT, WAIT_SIGNAL };
+enum read_result { READ_LINE, READ_NOTHING, READ_TIMEOUT, READ_SIGNAL };
+enum event { EVENT_TIMEOUT, EVENT_SIGNAL, EVENT_HANGUP, EVENT_HALF_CLOSE };
+
+static volatile sig_atomic_t stop_signal;
+static sigset_t wait_mask;     /* the signal mask while waiting */
+static uint64_t random_state;
+
+static enum log_target log_backend = TARGET_NONE;
+static bool log_fallback;      /* a failed journal write goes to syslog */
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* splitmix64: jitter and tokens only need to be unpredictable to a bot. */
+static uint64_t
+random_next(void)
+{
+	uint64_t z = (random_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static long
+random_below(long bound)
+{
+	return (long)(random_next() % (uint64_t)bound);
+}
+
+static void
+random_seed(void)
+{
+	if (getrandom(&random_state, sizeof(random_state), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(random_state))
+		random_state = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
+}
+
+/* Makes client bytes safe for any log: printable ASCII, no quote, bounded. */
+static void
+sanitize(char *dst, size_t dstsize, const char *src, size_t len)
+{
+	size_t i;
+
+	if (len > dstsize - 1)
+		len = dstsize - 1;
+	if (len > CLIENT_TEXT_MAX)
+		len = CLIENT_TEXT_MAX;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = (c < 0x20 || c > 0x7e || c == '"' || c == '\\') ?
+		    '?' : (char)c;
+	}
+	dst[len] = '\0';
+}
+
+/* Formats milliseconds as seconds: "10", "0.05", or always 3 decimals. */
+static void
+format_seconds(char *buf, size_t size, long ms, bool all_decimals)
+{
+	long fraction = ms % 1000;
+	int digits = 3;
+
+	if (!all_decimals) {
+		if (fraction == 0) {
+			snprintf(buf, size, "%ld", ms / 1000);
+			return;
+		}
+		for (; fraction % 10 == 0; fraction /= 10)
+			digits--;
+	}
+	snprintf(buf, size, "%ld.%0*ld", ms / 1000, digits, fraction);
+}
+
+/*
+ * The one number parser: a decimal with at most `decimals` digits after the
+ * point, returned scaled by 10^decimals ("0.05" with 3 is 50), in range.
+ */
+static bool
+parse_number(const char *s, int decimals, long min, long max, long *result)
+{
+	long value = 0, unit = 1;
+	const char *p = s;
+	int i;
+
+	for (i = 0; i < decimals; i++)
+		unit *= 10;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (value > max / 10)
+			return false;
+		value = value * 10 + (*p - '0') * unit;
+	}
+	if (*p == '.' && decimals > 0) {
+		for (p++; *p >= '0' && *p <= '9' && unit > 1; p++) {
+			unit /= 10;
+			value += (*p - '0') * unit;
+		}
+		if (p[-1] == '.')
+			return false;
+	}
+	if (*p != '\0' || value < min || value > max)
+		return false;
+	*result = value;
+	return true;
+}
+
+static bool
+hostname_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len >= 1 && len <= HOSTNAME_MAX &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == len;
+}
+
+static bool
+fd_is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/*
+ * Usage errors go to stderr, except when stderr is the client (xinetd
+ * hands over the socket as fd 2): then to syslog.
+ */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	char line[RECORD_MAX] = "tarpit: ";
+	size_t prefix = strlen(line), len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line + prefix, sizeof(line) - prefix - 1, fmt, ap);
+	va_end(ap);
+	len = strlen(line);
+	if (fd_is_socket(STDERR_FILENO)) {
+		openlog("tarpit", LOG_PID, LOG_MAIL);
+		syslog(LOG_ERR, "%s", line + prefix);
+	} else {
+		line[len++] = '\n';
+		(void)!write(STDERR_FILENO, line, len);
+	}
+	exit(EXIT_USAGE);
+}
+
+struct seconds_option {
+	const char *name;
+	long min_ms;
+	long max_ms;
+	long default_ms;
+};
+
+enum { OPT_HELO_TIMEOUT = 256 };
+
+static const struct seconds_option delay_option =
+    { "--delay", MIN_DELAY_MS, MAX_DELAY_MS, DEFAULT_DELAY_MS };
+static const struct seconds_option max_time_option =
+    { "--max-time", 0, MAX_MAX_TIME_MS, DEFAULT_MAX_TIME_MS };
+static const struct seconds_option helo_timeout_option =
+    { "--helo-timeout", MIN_HELO_TIMEOUT_MS, MAX_HELO_TIMEOUT_MS,
+      DEFAULT_HELO_TIMEOUT_MS };
+
+static const struct option long_options[] = {
+	{ "delay",        required_argument, NULL, 'd' },
+	{ "max-time",     required_argument, NULL, 't' },
+	{ "helo-timeout", required_argument, NULL, OPT_HELO_TIMEOUT },
+	{ "hostname",     required_argument, NULL, 'H' },
+	{ "log",          required_argument, NULL, 'l' },
+	{ "help",         no_argument,       NULL, 'h' },
+	{ "version",      no_argument,       NULL, 'V' },
+	{ NULL,           0,                 NULL, 0 },
+};
+
+/* "default 10, 0.01 to 3600" for --help, from the constants the code uses. */
+static void
+format_range(char *buf, size_t size, const struct seconds_option *o)
+{
+	char def[24], min[24], max[24];
+
+	format_seconds(def, sizeof(def), o->default_ms, false);
+	format_seconds(min, sizeof(min), o->min_ms, false);
+	format_seconds(max, sizeof(max), o->max_ms, false);
+	snprintf(buf, size, "default %s, %s to %s", def, min, max);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	char text[2048], delay[96], max_time[96], helo[96];
+
+	format_range(delay, sizeof(delay), &delay_option);
+	format_range(max_time, sizeof(max_time), &max_time_option);
+	format_range(helo, sizeof(helo), &helo_timeout_option);
+	snprintf(text, sizeof(text),
+	    "usage: tarpit [-d seconds] [-t seconds] [--helo-timeout seconds]\n"
+	    "              [-H hostname] [-l auto|journal|syslog|stderr|none]\n"
+	    "       tarpit -h | -V\n"
+	    "Holds the SMTP client on fd 0 and 1 on a reply that never ends.\n"
+	    "  -d, --delay SECONDS         pause between lines, jittered by half"
+	    " (%s)\n"
+	    "  -t, --max-time SECONDS      end the session, 0 for never (%s)\n"
+	    "      --helo-timeout SECONDS  wait for the first command (%s)\n"
+	    "  -H, --hostname NAME         name in replies (default: this host's"
+	    " name)\n"
+	    "  -l, --log TARGET            auto, journal, syslog, stderr or none"
+	    " (default auto)\n"
+	    "  -h, --help                  print this help and exit\n"
+	    "  -V, --version               print the version and exit\n"
+	    "Exit status: 0 after a session, %d for a usage error.\n",
+	    delay, max_time, helo, EXIT_USAGE);
+	(void)!write(STDOUT_FILENO, text, strlen(text));
+	exit(EXIT_SUCCESS);
+}
+
+static long
+option_seconds(const struct seconds_option *o, const char *arg)
+{
+	char min[24], max[24], text[CLIENT_TEXT_MAX + 1];
+	long ms;
+
+	if (parse_number(arg, MS_DECIMALS, o->min_ms, o->max_ms, &ms))
+		return ms;
+	format_seconds(min, sizeof(min), o->min_ms, false);
+	format_seconds(max, sizeof(max), o->max_ms, false);
+	sanitize(text, sizeof(text), arg, strlen(arg));
+	usage_error("%s: '%s' is not a number of seconds from %s to %s",
+	    o->name, text, min, max);
+}
+
+static enum log_target
+option_log_target(const char *arg)
+{
+	char text[CLIENT_TEXT_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(log_target_names) / sizeof(*log_target_names);
+	    i++)
+		if (strcmp(arg, log_target_names[i]) == 0)
+			return (enum log_target)i;
+	sanitize(text, sizeof(text), arg, strlen(arg));
+	usage_error("--log: '%s' is not one of auto, journal, syslog, stderr,"
+	    " none", text);
+}
+
+static void
+option_hostname(char *hostname, const char *arg)
+{
+	char text[CLIENT_TEXT_MAX + 1];
+
+	if (!hostname_valid(arg)) {
+		sanitize(text, sizeof(text), arg, strlen(arg));
+		usage_error("--hostname: '%s' is not 1 to %d letters, digits,"
+		    " dots and hyphens", text, HOSTNAME_MAX);
+	}
+	strcpy(hostname, arg);
+}
+
+static void __attribute__((noreturn))
+option_unknown(const char *arg)
+{
+	char text[CLIENT_TEXT_MAX + 1];
+
+	sanitize(text, sizeof(text), arg, strlen(arg));
+	usage_error("unknown option '%s'; accepted: --delay (-d), --max-time"
+	    " (-t), --helo-timeout, --hostname (-H), --log (-l), --help (-h),"
+	    " --version (-V)", text);
+}
+
+static void
+config_set(struct config *config, int option, const char *arg)
+{
+	switch (option) {
+	case 'd':
+		config->delay_ms = option_seconds(&delay_option, arg);
+		break;
+	case 't':
+		config->max_time_ms = option_seconds(&max_time_option, arg);
+		break;
+	case OPT_HELO_TIMEOUT:
+		config->helo_timeout_ms = option_seconds(&helo_timeout_option,
+		    arg);
+		break;
+	case 'H':
+		option_hostname(config->hostname, arg);
+		break;
+	case 'l':
+		config->log_target = option_log_target(arg);
+		break;
+	}
+}
+
+static void
+config_parse(struct config *config, int argc, char **argv)
+{
+	char flag[3] = "-?";
+	int c;
+
+	config->delay_ms = DEFAULT_DELAY_MS;
+	config->max_time_ms = DEFAULT_MAX_TIME_MS;
+	config->helo_timeout_ms = DEFAULT_HELO_TIMEOUT_MS;
+	config->log_target = TARGET_AUTO;
+	if (gethostname(config->hostname, sizeof(config->hostname)) != 0 ||
+	    !hostname_valid(config->hostname))
+		strcpy(config->hostname, "localhost");
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:t:H:l:hV", long_options,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+		case 'V':
+			(void)!write(STDOUT_FILENO, "tarpit " TARPIT_VERSION "\n",
+			    sizeof("tarpit " TARPIT_VERSION "\n") - 1);
+			exit(EXIT_SUCCESS);
+		case ':':
+			/* No value is a wrong value: the same one-line error. */
+			config_set(config, optopt, "");
+			break;
+		case '?':
+			flag[1] = (char)optopt;
+			option_unknown(optopt != 0 ? flag : argv[optind - 1]);
+		default:
+			config_set(config, c, optarg);
+			break;
+		}
+	}
+	if (optind < argc) {
+		char text[CLIENT_TEXT_MAX + 1];
+
+		sanitize(text, sizeof(text), argv[optind], strlen(argv[optind]));
+		usage_error("unexpected argument '%s'; tarpit takes options only",
+		    text);
+	}
+}
+
+/* Stores an IPv4 or IPv6 address, a v4-mapped one as plain IPv4. */
+static void
+peer_set_addr(struct session *s, int family, const void *addr)
+{
+	const struct in6_addr *a6 = addr;
+
+	if (family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(a6)) {
+		family = AF_INET;
+		addr = &a6->s6_addr[12];
+	}
+	if (inet_ntop(family, addr, s->addr, sizeof(s->addr)) == NULL)
+		strcpy(s->addr, "unknown");
+}
+
+/* The accepting server's word for the peer: checked, never trusted. */
+static bool
+peer_from_environment(struct session *s, const char *addr_name,
+    const char *port_name)
+{
+	const char *addr = getenv(addr_name);
+	const char *port = port_name != NULL ? getenv(port_name) : NULL;
+	unsigned char buf[sizeof(struct in6_addr)];
+	long port_number;
+
+	if (addr == NULL)
+		return false;
+	if (inet_pton(AF_INET, addr, buf) == 1)
+		peer_set_addr(s, AF_INET, buf);
+	else if (inet_pton(AF_INET6, addr, buf) == 1)
+		peer_set_addr(s, AF_INET6, buf);
+	if (port != NULL && parse_number(port, 0, 1, 65535, &port_number))
+		s->port = (unsigned int)port_number;
+	return true;
+}
+
+static void
+peer_find(struct session *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	strcpy(s->addr, "unknown");
+	s->port = 0;
+	if (getpeername(STDIN_FILENO, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET) {
+			const struct sockaddr_in *sin = (void *)&ss;
+
+			peer_set_addr(s, AF_INET, &sin->sin_addr);
+			s->port = ntohs(sin->sin_port);
+			return;
+		}
+		if (ss.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *sin6 = (void *)&ss;
+
+			peer_set_addr(s, AF_INET6, &sin6->sin6_addr);
+			s->port = ntohs(sin6->sin6_port);
+			return;
+		}
+	} else if (errno != ENOTSOCK) {
+		return;
+	}
+	if (!peer_from_environment(s, "REMOTE_ADDR", "REMOTE_PORT") &&
+	    !peer_from_environment(s, "TCPREMOTEIP", "TCPREMOTEPORT"))
+		peer_from_environment(s, "REMOTE_HOST", NULL);
+}
+
+static bool
+journal_present(void)
+{
+	struct stat st;
+
+	return stat(JOURNAL_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static void
+log_open(enum log_target target)
+{
+	switch (target) {
+	case TARGET_AUTO:
+		log_fallback = true;
+		target = journal_present() ? TARGET_JOURNAL : TARGET_SYSLOG;
+		break;
+	case TARGET_STDERR:
+		if (fd_is_socket(STDERR_FILENO))
+			target = TARGET_SYSLOG;
+		break;
+	default:
+		break;
+	}
+	if (target == TARGET_SYSLOG)
+		openlog("tarpit", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	log_backend = target;
+}
+
+/* The one-line form: key=value pairs, client text in quotes. */
+static void
+record_format_line(char *line, size_t size, const char *event,
+    const struct field *fields, size_t n)
+{
+	size_t i, len;
+
+	len = (size_t)snprintf(line, size, "event=%s", event);
+	for (i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(line + len, size - len,
+		    fields[i].quoted ? " %s=\"%s\"" : " %s=%s",
+		    fields[i].line_name, fields[i].value);
+}
+
+/* The only function that differs between the builds: one record out. */
+static int
+journal_send(const struct iovec *iov, int n)
+{
+	return sd_journal_sendv(iov, n);
+}
+
+/* A journal entry: "FIELD=value" strings, one iovec each. */
+struct journal_entry {
+	char storage[RECORD_MAX * 3];
+	size_t used;
+	struct iovec iov[JOURNAL_FIELDS_MAX];
+	int count;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+journal_entry_add(struct journal_entry *e, const char *fmt, ...)
+{
+	size_t room = sizeof(e->storage) - e->used;
+	va_list ap;
+	int len;
+
+	if (e->count == JOURNAL_FIELDS_MAX)
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(e->storage + e->used, room, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= room)
+		return;
+	e->iov[e->count].iov_base = e->storage + e->used;
+	e->iov[e->count++].iov_len = (size_t)len;
+	e->used += (size_t)len + 1;
+}
+
+static int
+journal_write(const char *event, const char *message_id, const char *line,
+    const struct field *fields, size_t n)
+{
+	struct journal_entry e;
+	size_t i;
+
+	e.used = 0;
+	e.count = 0;
+	journal_entry_add(&e, "MESSAGE=%s", line);
+	journal_entry_add(&e, "MESSAGE_ID=%s", message_id);
+	journal_entry_add(&e, "PRIORITY=%d", LOG_INFO);
+	journal_entry_add(&e, "SYSLOG_FACILITY=%d", LOG_MAIL >> 3);
+	journal_entry_add(&e, "SYSLOG_IDENTIFIER=tarpit");
+	journal_entry_add(&e, "TARPIT_EVENT=%s", event);
+	for (i = 0; i < n; i++)
+		journal_entry_add(&e, "%s=%s", fields[i].journal_name,
+		    fields[i].value);
+	return journal_send(e.iov, e.count);
+}
+
+/* Writes one record; a backend that fails never ends the session. */
+static void
+log_record(const char *event, const char *message_id,
+    const struct field *fields, size_t n)
+{
+	char line[RECORD_MAX];
+	size_t len;
+
+	if (log_backend == TARGET_NONE)
+		return;
+	record_format_line(line, sizeof(line) - 1, event, fields, n);
+	switch (log_backend) {
+	case TARGET_JOURNAL:
+		if (journal_write(event, message_id, line, fields, n) >= 0 ||
+		    !log_fallback)
+			break;
+		openlog("tarpit", LOG_PID | LOG_NDELAY, LOG_MAIL);
+		log_backend = TARGET_SYSLOG;
+		/* FALLTHROUGH */
+	case TARGET_SYSLOG:
+		syslog(LOG_INFO, "%s", line);
+		break;
+	case TARGET_STDERR:
+		len = strlen(line);
+		line[len++] = '\n';
+		(void)!write(STDERR_FILENO, line, len);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+on_stop_signal(int signo)
+{
+	stop_signal = signo;
+}
+
+/*
+ * The stop signals stay blocked except inside ppoll(), so one that arrives
+ * between two waits is not lost: the next wait returns at once.
+ */
+static void
+signals_setup(void)
+{
+	struct sigaction sa;
+	sigset_t stop;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &wait_mask);
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGHUP);
+}
+
+/* Polls until something is ready, the deadline passes or a signal stops us. */
+static enum wait_result
+wait_until(struct pollfd *fds, nfds_t nfds, long deadline)
+{
+	struct timespec ts;
+	long left;
+	int n;
+
+	for (;;) {
+		if (stop_signal != 0)
+			return WAIT_SIGNAL;
+		left = deadline == NO_DEADLINE ? -1 : deadline - now_ms();
+		if (deadline != NO_DEADLINE && left < 0)
+			left = 0;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000L;
+		n = ppoll(fds, nfds, left < 0 ? NULL : &ts, &wait_mask);
+		if (n > 0)
+			return WAIT_READY;
+		if (n == 0)
+			return WAIT_TIMEOUT;
+		if (errno != EINTR)
+			return WAIT_TIMEOUT;
+	}
+}
+
+/*
+ * Writes all of buf by the deadline.  The descriptor may be shared with the
+ * launcher, so it is never made non-blocking: each write waits for room first.
+ */
+static bool
+write_all(struct session *s, const char *buf, size_t len, long deadline)
+{
+	struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	ssize_t n;
+
+	while (len > 0) {
+		if (wait_until(&out, 1, deadline) != WAIT_READY ||
+		    (out.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0)
+			return false;
+		if (s->output_is_socket)
+			n = send(STDOUT_FILENO, buf, len,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			n = write(STDOUT_FILENO, buf, len);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return false;
+		}
+		s->bytes_sent += (unsigned long long)n;
+		buf += n;
+		len -= (size_t)n;
+	}
+	s->lines_sent++;
+	return true;
+}
+
+static bool
+write_reply(struct session *s, const struct config *c, const char *code,
+    const char *text, long deadline)
+{
+	char line[LINE_MAX_OCTETS + 1];
+	int len;
+
+	len = snprintf(line, sizeof(line), "%s %s %s\r\n", code, c->hostname,
+	    text);
+	return write_all(s, line, (size_t)len, deadline);
+}
+
+/* One "250-" continuation line: valid, never the last line of the reply. */
+static bool
+write_trickle_line(struct session *s)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	char line[4 + TOKEN_MAX + 2];
+	size_t len = 0;
+	long i, token = TOKEN_MIN + random_below(TOKEN_MAX - TOKEN_MIN + 1);
+
+	memcpy(line, "250-", 4);
+	len = 4;
+	for (i = 0; i < token; i++)
+		line[len++] = alphabet[random_below(sizeof(alphabet) - 1)];
+	line[len++] = '\r';
+	line[len++] = '\n';
+	return write_all(s, line, len, s->end_ms);
+}
+
+/* Data the client sent before the banner: a bot that does not wait. */
+static bool
+input_waiting(void)
+{
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&in, 1, 0) == 1 && (in.revents & POLLIN) != 0;
+}
+
+static bool
+is_letter(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * Classifies the first command line and keeps only what may be logged:
+ * the HELO/EHLO name, or the verb of anything else.  The line has no LF.
+ */
+static enum command
+command_parse(const char *line, size_t len, char *text, size_t textsize)
+{
+	char verb[VERB_MAX + 1];
+	size_t verb_len = 0, start, end;
+
+	while (verb_len < len && verb_len < VERB_MAX && is_letter(line[verb_len])) {
+		char c = line[verb_len];
+
+		verb[verb_len++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+	}
+	verb[verb_len] = '\0';
+	if (verb_len == len || is_blank(line[verb_len])) {
+		if (strcmp(verb, "HELO") == 0 || strcmp(verb, "EHLO") == 0) {
+			for (start = verb_len; start < len && is_blank(line[start]);
+			    start++)
+				;
+			for (end = len; end > start && is_blank(line[end - 1]); end--)
+				;
+			sanitize(text, textsize, line + start, end - start);
+			return COMMAND_HELO;
+		}
+		if (strcmp(verb, "QUIT") == 0) {
+			sanitize(text, textsize, verb, verb_len);
+			return COMMAND_QUIT;
+		}
+	}
+	sanitize(text, textsize, verb, verb_len);
+	return COMMAND_OTHER;
+}
+
+/*
+ * Reads the first line, CRLF or bare LF, cut at LINE_MAX_OCTETS.  End of
+ * input ends the line too: what came before it is the command.
+ */
+static enum read_result
+read_command_line(char *line, size_t *len, long deadline)
+{
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+	enum wait_result w;
+	char *lf;
+	ssize_t n;
+
+	*len = 0;
+	for (;;) {
+		w = wait_until(&in, 1, deadline);
+		if (w != WAIT_READY)
+			return w == WAIT_SIGNAL ? READ_SIGNAL : READ_TIMEOUT;
+		n = read(STDIN_FILENO, line + *len, LINE_MAX_OCTETS - *len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return *len > 0 ? READ_LINE : READ_NOTHING;
+		lf = memchr(line + *len, '\n', (size_t)n);
+		if (lf != NULL) {
+			*len = (size_t)(lf - line);
+			return READ_LINE;
+		}
+		*len += (size_t)n;
+		if (*len == LINE_MAX_OCTETS)
+			return READ_LINE;
+	}
+}
+
+/* Why a write failed: the session's time ran out, a signal, or the peer. */
+static const char *
+write_failure_reason(const struct session *s)
+{
+	if (stop_signal != 0)
+		return "signal";
+	if (now_ms() >= s->end_ms)
+		return "max-time";
+	return "write-error";
+}
+
+/* Ends the session with the reply its reason calls for, if it can go now. */
+static void
+session_finish(struct session *s, const struct config *c, const char *reason)
+{
+	static const struct {
+		const char *reason;
+		const char *code;
+		const char *text;
+	} replies[] = {
+		{ "quit",         "221 2.0.0", "closing" },
+		{ "helo-timeout", "421 4.4.2", "timeout" },
+		{ "max-time",     "421 4.7.0", "closing connection" },
+		{ "signal",       "421 4.3.2", "shutting down" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(replies) / sizeof(*replies); i++)
+		if (strcmp(reason, replies[i].reason) == 0)
+			write_reply(s, c, replies[i].code, replies[i].text,
+			    now_ms());
+	s->end_reason = reason;
+}
+
+/*
+ * Waits for the next line's time, or for the peer to go.  A FIN alone may be
+ * a client that still reads (shutdown(SHUT_WR)); the caller answers it at
+ * once, and a peer that has really gone resets, which ends the wait.
+ */
+static enum event
+wait_for_event(const struct session *s, long deadline)
+{
+	struct pollfd fds[2] = {
+		{ .fd = s->input_is_socket ? STDIN_FILENO : -1,
+		  .events = s->half_closed ? 0 : POLLRDHUP },
+		{ .fd = STDOUT_FILENO, .events = 0 },
+	};
+
+	switch (wait_until(fds, 2, deadline)) {
+	case WAIT_SIGNAL:
+		return EVENT_SIGNAL;
+	case WAIT_TIMEOUT:
+		return EVENT_TIMEOUT;
+	default:
+		break;
+	}
+	if (((fds[0].revents | fds[1].revents) &
+	    (POLLERR | POLLHUP | POLLNVAL)) != 0)
+		return EVENT_HANGUP;
+	return EVENT_HALF_CLOSE;
+}
+
+static void
+session_trickle(struct session *s, const struct config *c)
+{
+	long next;
+
+	for (;;) {
+		next = now_ms() + c->delay_ms / 2 + random_below(c->delay_ms + 1);
+		if (next > s->end_ms)
+			next = s->end_ms;
+		switch (wait_for_event(s, next)) {
+		case EVENT_SIGNAL:
+			session_finish(s, c, "signal");
+			return;
+		case EVENT_HANGUP:
+			s->end_reason = "peer-closed";
+			return;
+		case EVENT_HALF_CLOSE:
+			s->half_closed = true;
+			break;
+		case EVENT_TIMEOUT:
+			if (now_ms() >= s->end_ms) {
+				session_finish(s, c, "max-time");
+				return;
+			}
+			break;
+		}
+		if (!write_trickle_line(s)) {
+			s->end_reason = write_failure_reason(s);
+			return;
+		}
+	}
+}
+
+static void
+session_converse(struct session *s, const struct config *c)
+{
+	char line[LINE_MAX_OCTETS];
+	int rcvbuf = RECEIVE_BUFFER;
+	long deadline = now_ms() + c->helo_timeout_ms;
+	size_t len;
+
+	if (deadline > s->end_ms)
+		deadline = s->end_ms;
+	switch (read_command_line(line, &len, deadline)) {
+	case READ_SIGNAL:
+		session_finish(s, c, "signal");
+		return;
+	case READ_TIMEOUT:
+		session_finish(s, c, now_ms() >= s->end_ms ? "max-time" :
+		    "helo-timeout");
+		return;
+	case READ_LINE:
+		s->command = command_parse(line, len, s->client_text,
+		    sizeof(s->client_text));
+		break;
+	case READ_NOTHING:
+		break;
+	}
+	if (s->command == COMMAND_QUIT) {
+		session_finish(s, c, "quit");
+		return;
+	}
+	/* From here on nothing is read: pipelined input waits in a small buffer. */
+	if (s->input_is_socket)
+		setsockopt(STDIN_FILENO, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf));
+	session_trickle(s, c);
+}
+
+static size_t
+peer_fields(struct field *fields, const struct session *s, char *port,
+    size_t portsize)
+{
+	snprintf(port, portsize, "%u", s->port);
+	fields[0] = (struct field){ "REMOTE_ADDR", "remote_addr", s->addr, false };
+	fields[1] = (struct field){ "REMOTE_PORT", "remote_port", port, false };
+	return 2;
+}
+
+static void
+log_connect(const struct session *s)
+{
+	struct field fields[2];
+	char port[8];
+
+	log_record("connect", MESSAGE_ID_CONNECT, fields,
+	    peer_fields(fields, s, port, sizeof(port)));
+}
+
+static void
+log_disconnect(const struct session *s)
+{
+	struct field fields[8];
+	char port[8], duration[24], bytes[24], lines[24];
+	size_t n;
+
+	n = peer_fields(fields, s, port, sizeof(port));
+	if (s->command == COMMAND_HELO)
+		fields[n++] = (struct field){ "HELO", "helo", s->client_text,
+		    true };
+	else if (s->command != COMMAND_NONE)
+		fields[n++] = (struct field){ "COMMAND", "command",
+		    s->client_text, true };
+	format_seconds(duration, sizeof(duration), now_ms() - s->start_ms, true);
+	snprintf(bytes, sizeof(bytes), "%llu", s->bytes_sent);
+	snprintf(lines, sizeof(lines), "%llu", s->lines_sent);
+	fields[n++] = (struct field){ "PREGREET", "pregreet",
+	    s->pregreet ? "1" : "0", false };
+	fields[n++] = (struct field){ "DURATION_SEC", "duration_sec", duration,
+	    false };
+	fields[n++] = (struct field){ "BYTES_SENT", "bytes_sent", bytes, false };
+	fields[n++] = (struct field){ "LINES_SENT", "lines_sent", lines, false };
+	fields[n++] = (struct field){ "END_REASON", "end_reason", s->end_reason,
+	    false };
+	log_record("disconnect", MESSAGE_ID_DISCONNECT, fields, n);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config config;
+	struct session s;
+
+	config_parse(&config, argc, argv);
+	signals_setup();
+	memset(&s, 0, sizeof(s));
+	s.start_ms = now_ms();
+	s.end_ms = config.max_time_ms == 0 ? NO_DEADLINE :
+	    s.start_ms + config.max_time_ms;
+	s.input_is_socket = fd_is_socket(STDIN_FILENO);
+	s.output_is_socket = fd_is_socket(STDOUT_FILENO);
+	/* The banner goes first; the rest of the set-up waits behind it. */
+	s.pregreet = input_waiting();
+	if (write_reply(&s, &config, "220", "ESMTP", s.end_ms)) {
+		random_seed();
+		peer_find(&s);
+		log_open(config.log_target);
+		log_connect(&s);
+		session_converse(&s, &config);
+	} else {
+		peer_find(&s);
+		log_open(config.log_target);
+		log_connect(&s);
+		s.end_reason = write_failure_reason(&s);
+	}
+	log_disconnect(&s);
+	return EXIT_SUCCESS;
+}
