@@ -15,24 +15,24 @@
  * any later version.  See COPYING.
  */
 #define _GNU_SOURCE
-#define SD_JOURNAL_SUPPRESS_LOCATION
 
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +40,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef TARPIT_NATIVE_JOURNAL
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
+#endif
 
 #define TARPIT_VERSION          "0.1"
 
@@ -71,7 +74,7 @@
 #define MESSAGE_ID_CONNECT    "a9120284fb034671b2b06079d4197106"
 #define MESSAGE_ID_DISCONNECT "50f4aa8125f54e07bf8c384d39624205"
 
-#define NO_DEADLINE       LONG_MAX
+#define NO_DEADLINE       INT64_MAX
 
 enum log_target { TARGET_AUTO, TARGET_JOURNAL, TARGET_SYSLOG, TARGET_STDERR,
     TARGET_NONE };
@@ -99,8 +102,8 @@ struct session {
 	bool pregreet;
 	enum command command;
 	char client_text[CLIENT_TEXT_MAX + 1]; /* HELO name or verb, sanitized */
-	long start_ms;
-	long end_ms;               /* max-time deadline, or NO_DEADLINE */
+	int64_t start_ms;
+	int64_t end_ms;               /* max-time deadline, or NO_DEADLINE */
 	unsigned long long bytes_sent;
 	unsigned long long lines_sent;
 	const char *end_reason;
@@ -125,13 +128,14 @@ static uint64_t random_state;
 static enum log_target log_backend = TARGET_NONE;
 static bool log_fallback;      /* a failed journal write goes to syslog */
 
-static long
+/* Monotonic milliseconds: all deadlines are on this clock. */
+static int64_t
 now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* splitmix64: jitter and tokens only need to be unpredictable to a bot. */
@@ -180,20 +184,21 @@ sanitize(char *dst, size_t dstsize, const char *src, size_t len)
 
 /* Formats milliseconds as seconds: "10", "0.05", or always 3 decimals. */
 static void
-format_seconds(char *buf, size_t size, long ms, bool all_decimals)
+format_seconds(char *buf, size_t size, int64_t ms, bool all_decimals)
 {
-	long fraction = ms % 1000;
+	int64_t fraction = ms % 1000;
 	int digits = 3;
 
 	if (!all_decimals) {
 		if (fraction == 0) {
-			snprintf(buf, size, "%ld", ms / 1000);
+			snprintf(buf, size, "%" PRId64, ms / 1000);
 			return;
 		}
 		for (; fraction % 10 == 0; fraction /= 10)
 			digits--;
 	}
-	snprintf(buf, size, "%ld.%0*ld", ms / 1000, digits, fraction);
+	snprintf(buf, size, "%" PRId64 ".%0*" PRId64, ms / 1000, digits,
+	    fraction);
 }
 
 /*
@@ -322,8 +327,9 @@ usage(void)
 	format_range(max_time, sizeof(max_time), &max_time_option);
 	format_range(helo, sizeof(helo), &helo_timeout_option);
 	snprintf(text, sizeof(text),
-	    "usage: tarpit [-d seconds] [-t seconds] [--helo-timeout seconds]\n"
-	    "              [-H hostname] [-l auto|journal|syslog|stderr|none]\n"
+	    "usage: tarpit [-d seconds] [-t seconds] [--helo-timeout seconds]"
+	    " [-H hostname]\n"
+	    "              [-l auto|journal|syslog|stderr|none]\n"
 	    "       tarpit -h | -V\n"
 	    "Holds the SMTP client on fd 0 and 1 on a reply that never ends.\n"
 	    "  -d, --delay SECONDS         pause between lines, jittered by half"
@@ -572,12 +578,49 @@ record_format_line(char *line, size_t size, const char *event,
 		    fields[i].line_name, fields[i].value);
 }
 
-/* The only function that differs between the builds: one record out. */
+/*
+ * The only function that differs between the builds: one entry of
+ * "FIELD=value" strings to the journal, 0 or a negative errno back.
+ */
+#ifdef TARPIT_NATIVE_JOURNAL
+/*
+ * The journal's native protocol, for clients that cannot link libsystemd:
+ * one datagram of "FIELD=value\n" lines.  No value here holds a newline, so
+ * the binary form for such values is never needed.
+ */
 static int
-journal_send(const struct iovec *iov, int n)
+journal_send(const struct iovec *fields, int n)
 {
-	return sd_journal_sendv(iov, n);
+	static const struct sockaddr_un journal = {
+		.sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET,
+	};
+	static int fd = -1;
+	struct iovec iov[2 * JOURNAL_FIELDS_MAX];
+	struct msghdr msg;
+	int i;
+
+	for (i = 0; i < n && i < JOURNAL_FIELDS_MAX; i++) {
+		iov[2 * i] = fields[i];
+		iov[2 * i + 1] = (struct iovec){ .iov_base = "\n", .iov_len = 1 };
+	}
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = (void *)&journal;
+	msg.msg_namelen = sizeof(journal);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)(2 * i);
+	if (fd == -1)
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || sendmsg(fd, &msg, MSG_NOSIGNAL) == -1)
+		return -errno;
+	return 0;
 }
+#else
+static int
+journal_send(const struct iovec *fields, int n)
+{
+	return sd_journal_sendv(fields, n);
+}
+#endif
 
 /* A journal entry: "FIELD=value" strings, one iovec each. */
 struct journal_entry {
@@ -695,10 +738,10 @@ signals_setup(void)
 
 /* Polls until something is ready, the deadline passes or a signal stops us. */
 static enum wait_result
-wait_until(struct pollfd *fds, nfds_t nfds, long deadline)
+wait_until(struct pollfd *fds, nfds_t nfds, int64_t deadline)
 {
 	struct timespec ts;
-	long left;
+	int64_t left;
 	int n;
 
 	for (;;) {
@@ -724,7 +767,7 @@ wait_until(struct pollfd *fds, nfds_t nfds, long deadline)
  * launcher, so it is never made non-blocking: each write waits for room first.
  */
 static bool
-write_all(struct session *s, const char *buf, size_t len, long deadline)
+write_all(struct session *s, const char *buf, size_t len, int64_t deadline)
 {
 	struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
 	ssize_t n;
@@ -753,7 +796,7 @@ write_all(struct session *s, const char *buf, size_t len, long deadline)
 
 static bool
 write_reply(struct session *s, const struct config *c, const char *code,
-    const char *text, long deadline)
+    const char *text, int64_t deadline)
 {
 	char line[LINE_MAX_OCTETS + 1];
 	int len;
@@ -843,7 +886,7 @@ command_parse(const char *line, size_t len, char *text, size_t textsize)
  * input ends the line too: what came before it is the command.
  */
 static enum read_result
-read_command_line(char *line, size_t *len, long deadline)
+read_command_line(char *line, size_t *len, int64_t deadline)
 {
 	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
 	enum wait_result w;
@@ -911,7 +954,7 @@ session_finish(struct session *s, const struct config *c, const char *reason)
  * once, and a peer that has really gone resets, which ends the wait.
  */
 static enum event
-wait_for_event(const struct session *s, long deadline)
+wait_for_event(const struct session *s, int64_t deadline)
 {
 	struct pollfd fds[2] = {
 		{ .fd = s->input_is_socket ? STDIN_FILENO : -1,
@@ -936,7 +979,7 @@ wait_for_event(const struct session *s, long deadline)
 static void
 session_trickle(struct session *s, const struct config *c)
 {
-	long next;
+	int64_t next;
 
 	for (;;) {
 		next = now_ms() + c->delay_ms / 2 + random_below(c->delay_ms + 1);
@@ -971,7 +1014,7 @@ session_converse(struct session *s, const struct config *c)
 {
 	char line[LINE_MAX_OCTETS];
 	int rcvbuf = RECEIVE_BUFFER;
-	long deadline = now_ms() + c->helo_timeout_ms;
+	int64_t deadline = now_ms() + c->helo_timeout_ms;
 	size_t len;
 
 	if (deadline > s->end_ms)
@@ -1055,6 +1098,7 @@ main(int argc, char **argv)
 {
 	struct config config;
 	struct session s;
+	bool greeted;
 
 	config_parse(&config, argc, argv);
 	signals_setup();
@@ -1066,16 +1110,14 @@ main(int argc, char **argv)
 	s.output_is_socket = fd_is_socket(STDOUT_FILENO);
 	/* The banner goes first; the rest of the set-up waits behind it. */
 	s.pregreet = input_waiting();
-	if (write_reply(&s, &config, "220", "ESMTP", s.end_ms)) {
+	greeted = write_reply(&s, &config, "220", "ESMTP", s.end_ms);
+	peer_find(&s);
+	log_open(config.log_target);
+	log_connect(&s);
+	if (greeted) {
 		random_seed();
-		peer_find(&s);
-		log_open(config.log_target);
-		log_connect(&s);
 		session_converse(&s, &config);
 	} else {
-		peer_find(&s);
-		log_open(config.log_target);
-		log_connect(&s);
 		s.end_reason = write_failure_reason(&s);
 	}
 	log_disconnect(&s);
