@@ -20,9 +20,11 @@ SYSTEMD_LIBS = `pkg-config --libs libsystemd`
 # gets its records through its native protocol, written by tarpit itself.
 STATIC = 0
 MUSL_CC = musl-gcc
+# musl has no kernel headers of its own; the seccomp filter needs <linux/*>.
+KERNEL_HEADERS = -idirafter /usr/include -idirafter /usr/include/`$(CC) -print-multiarch`
 BUILD_0 = $(CC) $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) $(LDFLAGS)
 LIBS_0 = $(SYSTEMD_LIBS) $(LDLIBS)
-BUILD_1 = $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL $(CFLAGS) \
+BUILD_1 = $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL $(KERNEL_HEADERS) $(CFLAGS) \
     $(LDFLAGS) -static -no-pie
 LIBS_1 = $(LDLIBS)
 
@@ -35,8 +37,77 @@ tarpit: tarpit.c
 tarpit-static: tarpit.c
 	$(BUILD_1) -o $@ tarpit.c $(LIBS_1)
 
-check: tarpit tarpit-static
-	tests/install-deps && tests/run ./tarpit ./tarpit-static
+# Serves ./tarpit on 127.0.0.1:DEMO_PORT, one process per connection, with the
+# records on the terminal.  Installs what it needs first (as root).
+DEMO_PORT = 2525
+demo:
+	tests/install-deps
+	$(MAKE) tarpit
+	@echo "tarpit on 127.0.0.1:$(DEMO_PORT); from another terminal:" \
+	    "swaks --server 127.0.0.1:$(DEMO_PORT).  Ctrl-C stops it."
+	systemd-socket-activate --inetd -a -l 127.0.0.1:$(DEMO_PORT) \
+	    ./tarpit -d 2 -l stderr
+
+# AddressSanitizer and UndefinedBehaviorSanitizer: any report fails a test.
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
+DEBUG_CFLAGS = -std=c11 -g -O1 $(WARNFLAGS) -DTARPIT_NO_SANDBOX
+tarpit-asan: tarpit.c
+	$(CC) $(CPPFLAGS) $(DEBUG_CFLAGS) $(SANITIZE) $(SYSTEMD_CFLAGS) -o $@ \
+	    tarpit.c $(SYSTEMD_LIBS)
+
+# For valgrind, which cannot run under the seccomp filter.
+tarpit-debug: tarpit.c
+	$(CC) $(CPPFLAGS) $(DEBUG_CFLAGS) $(SYSTEMD_CFLAGS) -o $@ tarpit.c \
+	    $(SYSTEMD_LIBS)
+
+# Installs tarpit's own filter, then makes one forbidden call (tests/sandbox.bats).
+tests/sandbox-probe: tests/sandbox-probe.c tarpit.c
+	$(BUILD_0) -o $@ tests/sandbox-probe.c $(LIBS_0)
+tests/sandbox-probe-static: tests/sandbox-probe.c tarpit.c
+	$(BUILD_1) -o $@ tests/sandbox-probe.c $(LIBS_1)
+
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+tests/fuzz/fuzz-session: tests/fuzz/fuzz_session.c tarpit.c
+	$(FUZZ_CC) -std=c11 -g -O1 $(WARNFLAGS) -DTARPIT_NATIVE_JOURNAL \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o $@ tests/fuzz/fuzz_session.c
+
+# Fuzzes for FUZZ_SECONDS from the seed corpus; new inputs go to a scratch
+# copy, crashes to tests/fuzz/crash-*.
+fuzz: tests/fuzz/fuzz-session
+	rm -rf tests/fuzz/work && cp -r tests/fuzz/corpus tests/fuzz/work
+	tests/fuzz/fuzz-session -max_total_time=$(FUZZ_SECONDS) -max_len=131072 \
+	    -timeout=10 -artifact_prefix=tests/fuzz/ -print_final_stats=1 \
+	    tests/fuzz/work
+
+BUILDS = ./tarpit ./tarpit-static ./tarpit-asan
+check: tarpit tarpit-static tarpit-asan tarpit-debug tests/sandbox-probe \
+    tests/sandbox-probe-static
+	tests/install-deps
+	tests/run $(BUILDS)
+	TESTS="dialogue.bats socket.bats" tests/run tests/valgrind-tarpit
+	$(MAKE) fuzz
+
+# Static analysis; CI runs it.  The clang-tidy checks left out, and why:
+# reserved-identifier (_GNU_SOURCE is how the feature macros are asked for),
+# easily-swappable-parameters and narrowing-conversions (style: every char
+# conversion here is deliberate), not-null-terminated-result (lines are counted
+# octets, not strings), cert-err33-c (wants the result of every snprintf and
+# setsockopt checked, where a failure changes nothing), and
+# DeprecatedOrUnsafeBufferHandling (flags every memcpy and snprintf and asks
+# for C11 Annex K, which glibc does not have).
+TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
+    -bugprone-reserved-identifier,-cert-dcl37-c,-cert-dcl51-cpp,\
+    -bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,\
+    -bugprone-not-null-terminated-result,-cert-err33-c,\
+    -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
+lint:
+	$(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) -c -o /dev/null tarpit.c
+	cppcheck --enable=warning,portability --error-exitcode=1 --quiet \
+	    --std=c11 tarpit.c
+	clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' \
+	    tarpit.c -- -std=c11 $(SYSTEMD_CFLAGS)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
@@ -64,6 +135,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf $(DESTDIR)$(XINETDDIR)/tarpit
 
 clean:
-	rm -f tarpit tarpit-static
+	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tests/sandbox-probe \
+	    tests/sandbox-probe-static tests/fuzz/fuzz-session
+	rm -rf tests/fuzz/work
 
-.PHONY: all check install install-xinetd uninstall clean
+.PHONY: all check demo fuzz lint install install-xinetd uninstall clean
