@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# Records through syslog(3), to a receiver of our own bound on /dev/log in a private
+# mount namespace (where /run is empty: no journal).
+
+load test_helper/common-setup
+
+setup_file() {
+	syslog_start
+}
+
+teardown_file() {
+	syslog_stop
+}
+
+setup() {
+	common_setup
+	IN_NS=(nsenter -t "$SYSLOG_NS_PID" -m --)
+	LOG_BACKEND=syslog
+}
+
+teardown() {
+	common_teardown
+}
+
+@test "syslog messages are mail.info, tagged tarpit" {
+	session_signalled TERM 'HELO mx.example\r\n' -d 0.01 -l syslog
+	await_record disconnect
+	run -0 grep " remote_port=$REMOTE_PORT\( \|$\)" "$SYSLOG_FILE"
+	assert_equal "${#lines[@]}" 2
+	for line in "${lines[@]}"; do
+		assert_regex "$line" '^<22>[A-Z][a-z]{2} [ 1-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} tarpit(\[[0-9]+\])?: event='
+	done
+}
+
+@test "syslog messages have the one-line form" {
+	check_oneline_format
+}
+
+@test "HELO names are logged sanitized to at most 255 printable characters in syslog" {
+	check_helo_sanitized
+}
+
+@test "nothing the client sends after HELO, nor after the verb, reaches syslog" {
+	check_secret_not_logged
+}
+
+@test "--log=auto logs to syslog when there is no journal socket" {
+	session 'QUIT\r\n' -l auto
+	load_record disconnect
+	assert_equal "${REC[end_reason]}" quit
+}
+
+@test "with fd 2 a socket, --log=stderr logs to syslog and never to the client" {
+	IN_NS+=(python3 "$HELPERS/stderr-socket.py")
+	session 'QUIT\r\n' -l stderr
+	load_record disconnect
+	assert_equal "${REC[end_reason]}" quit
+	assert_equal "$(cat "$LOG")" ''
+}
+
+@test "with fd 2 a socket, a usage error goes to syslog and never to the client" {
+	local value=bogus$RANDOM
+	run --separate-stderr -64 in_syslog_ns python3 "$HELPERS/stderr-socket.py" "$TARPIT" -d "$value"
+	assert_equal "$output$stderr" ''
+	wait_until 5 grep -q "$value" "$SYSLOG_FILE"
+	run -0 grep "$value" "$SYSLOG_FILE"
+	assert_output --regexp '(-d|--delay)'
+}
+
+@test "every log target is accepted: auto, journal, syslog, stderr, none" {
+	for target in auto journal syslog stderr none; do
+		session 'QUIT\r\n' -l "$target"
+		run -0 replies
+		assert_line --index 1 --regexp '^221 '
+	done
+}

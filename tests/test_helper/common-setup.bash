@@ -1,0 +1,339 @@
+# Shared helpers for the tarpit test suite.  Load with `load test_helper/common-setup`
+# at the top of a .bats file, and call common_setup/common_teardown from setup/teardown.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+# Absolute, because tests also run it from inside other mount namespaces (cwd "/").
+TARPIT=$(realpath -m "${TARPIT:-$BATS_TEST_DIRNAME/../tarpit}")
+HELPERS=$BATS_TEST_DIRNAME/test_helper
+IN_NS=()           # prefix that runs a command inside a test namespace (journal, syslog)
+LOG_BACKEND=stderr # where records() reads the records of the last session
+
+common_setup() {
+	[[ -x $TARPIT ]] || fail "no tarpit binary at $TARPIT (run make, or set TARPIT)"
+	REPLIES=$BATS_TEST_TMPDIR/replies
+	LOG=$BATS_TEST_TMPDIR/log
+	SESSION_PID= ACTIVATOR_PID=
+	# Sessions on files and pipes come from a documentation address unless a test says
+	# otherwise; a port unique within the file tells the records of each test apart.
+	unset REMOTE_HOST TCPREMOTEIP TCPREMOTEPORT
+	export REMOTE_ADDR=192.0.2.25 REMOTE_PORT=$((20000 + BATS_TEST_NUMBER * 20))
+}
+
+common_teardown() {
+	# timeout(1) leads a process group of its own: end it with its tarpit
+	[[ -z $SESSION_PID ]] || kill -KILL -- "-$SESSION_PID" 2>/dev/null || true
+	activator_stop
+}
+
+# wait_until SECONDS COMMAND...: run COMMAND every 20 ms until it succeeds; after
+# SECONDS (fractions allowed) give up and fail.
+wait_until() {
+	local limit
+	limit=$((${EPOCHREALTIME/./} + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e6 }')))
+	shift
+	until "$@"; do
+		if ((${EPOCHREALTIME/./} > limit)); then
+			echo "wait_until: still false after the time allowed: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# free_port: a TCP port that is free on the IPv4 and IPv6 loopback right now.
+free_port() {
+	python3 -c 'import socket
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 0))
+print(s.getsockname()[1])'
+}
+
+client() {
+	python3 "$HELPERS/smtpclient.py" "$@"
+}
+
+# --- sessions on files and pipes ------------------------------------------------------
+
+# session INPUT [TARPIT-ARGS...]: run one session of $TARPIT with fd 0 a file holding
+# INPUT (printf %b escapes), replies in $REPLIES and stderr in $LOG, and wait (at most
+# 10 s) for it to end by itself.  Fails unless it exits 0, its status after any session.
+session() {
+	session_start "$@"
+	session_wait
+}
+
+# session_signalled SIGNAL INPUT [TARPIT-ARGS...]: like session, but sends SIGNAL as
+# soon as the first 250- line is out: for tests of the dialogue and the log, not the end.
+session_signalled() {
+	local signal=$1
+	shift
+	session_start "$@"
+	wait_until 5 trickling_or_ended
+	kill -s "$signal" "$SESSION_PID" 2>/dev/null || true
+	session_wait
+}
+
+trickling_or_ended() {
+	grep -q '^250-' "$REPLIES" || ! kill -0 "$SESSION_PID" 2>/dev/null
+}
+
+# silent_session [TARPIT-ARGS...]: a session whose fd 0 stays open and never sends.
+silent_session() {
+	mkfifo "$BATS_TEST_TMPDIR/silent"
+	session_spawn "$BATS_TEST_TMPDIR/silent" "$@"
+	session_wait
+}
+
+session_start() {
+	printf '%b' "$1" >"$BATS_TEST_TMPDIR/input"
+	shift
+	session_spawn "$BATS_TEST_TMPDIR/input" "$@"
+}
+
+# session_spawn STDIN [TARPIT-ARGS...]: start $TARPIT in the background, bounded by
+# timeout(1), which passes signals sent to $SESSION_PID on to it.  Opening STDIN
+# read-write keeps a FIFO from ever reaching end of file.
+session_spawn() {
+	local stdin=$1
+	shift
+	: >"$REPLIES" # no replies of an earlier session may be taken for this one's
+	timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "$@" 0<>"$stdin" >"$REPLIES" 2>"$LOG" 3>&- &
+	SESSION_PID=$!
+}
+
+session_wait() {
+	local status=0
+	wait "$SESSION_PID" || status=$?
+	SESSION_PID=
+	((status == 0)) || fail "tarpit exited with status $status (124: still running after 10 s)"
+}
+
+# replies: the replies of the last session without their CRs, failing unless every line
+# ends in CRLF, has at most 512 octets and does not start with 5.
+replies() {
+	local status=0
+	if [[ -s $REPLIES && -n $(tail -c 1 "$REPLIES") ]]; then
+		echo "the last reply has no LF" >&2
+		status=1
+	fi
+	LC_ALL=C awk '
+		!/\r$/ { print "reply " NR " does not end in CRLF" >"/dev/stderr"; bad = 1 }
+		length($0) > 511 { print "reply " NR " is over 512 octets" >"/dev/stderr"; bad = 1 }
+		/^5/ { print "reply " NR " starts with 5" >"/dev/stderr"; bad = 1 }
+		{ sub(/\r$/, ""); print }
+		END { exit bad }' "$REPLIES" || status=1
+	return "$status"
+}
+
+# --- the records of a session, whatever the backend ---------------------------------
+
+# records: the one-line records of the current test, from the backend in $LOG_BACKEND.
+records() {
+	case $LOG_BACKEND in
+	stderr) grep -a '^event=' "$LOG" || true ;;
+	syslog) syslog_records ;;
+	journal) journal_records ;;
+	esac
+}
+
+# load_record EVENT: parse the one record of EVENT (connect, disconnect) into REC
+# (field -> value, quotes removed) and REC_KEYS (field names in order).
+load_record() {
+	local line rest re='^([a-z_]+)=("([^"]*)"|([^ "]*))( (.*))?$'
+	line=$(records | grep "^event=$1 ") || { fail "no $1 record in: $(records)"; return; }
+	[[ $line != *$'\n'* ]] || { fail "more than one $1 record: $line"; return; }
+	declare -gA REC=()
+	REC_KEYS=()
+	rest=$line
+	while [[ -n $rest ]]; do
+		[[ $rest =~ $re ]] || { fail "malformed record: $line"; return; }
+		REC_KEYS+=("${BASH_REMATCH[1]}")
+		REC[${BASH_REMATCH[1]}]=${BASH_REMATCH[3]}${BASH_REMATCH[4]}
+		rest=${BASH_REMATCH[6]}
+	done
+}
+
+# all_logged_text: everything the backend holds, to search for what must not be there.
+all_logged_text() {
+	case $LOG_BACKEND in
+	stderr) cat "$LOG" ;;
+	syslog) cat "$SYSLOG_FILE" ;;
+	journal) in_journal journalctl --sync && in_journal journalctl -q -o export --no-pager ;;
+	esac
+}
+
+# --- checks shared by the stderr, syslog and journal backends -----------------------
+
+check_oneline_format() {
+	local nbytes nlines addr=${REMOTE_ADDR//./\\.}
+	session_signalled TERM 'HELO mx.example\r\n' -d 0.01 -H mx.test -l "$LOG_BACKEND"
+	nbytes=$(wc -c <"$REPLIES")
+	nlines=$(wc -l <"$REPLIES")
+	run -0 records
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 "event=connect remote_addr=$REMOTE_ADDR remote_port=$REMOTE_PORT"
+	assert_line --index 1 --regexp "^event=disconnect remote_addr=$addr remote_port=$REMOTE_PORT helo=\"mx\.example\" pregreet=1 duration_sec=[0-9]+\.[0-9]{3} bytes_sent=$nbytes lines_sent=$nlines end_reason=signal\$"
+}
+
+# HELO arguments (printf %b) and how every backend must show them.
+SANITIZE_CASES=(
+	'a\x01b\x7fc\x00d' 'a?b?c?d'
+	'\x1b[31mred\x1b[0m' '?[31mred?[0m'
+	'say"hi"' 'say?hi?'
+	'back\\slash' 'back?slash'
+	'h\xc3\xa9llo' 'h??llo'
+	'tab\there\x0bcr\rend' 'tab?here?cr?end'
+	"$(printf '0123456789%.0s' {1..30})" "$(printf '0123456789%.0s' {1..25})01234"
+)
+
+check_helo_sanitized() {
+	local k # not i: bats 1.8 sets i in every "run -N"
+	for ((k = 0; k < ${#SANITIZE_CASES[@]}; k += 2)); do
+		REMOTE_PORT=$((REMOTE_PORT + 1))
+		session_signalled TERM "HELO ${SANITIZE_CASES[k]}\r\n" -d 0.01 -l "$LOG_BACKEND"
+		load_record disconnect
+		assert_equal "${REC[helo]}" "${SANITIZE_CASES[k + 1]}"
+		if [[ $LOG_BACKEND == journal ]]; then
+			assert_equal "$(journal_field disconnect HELO)" "${SANITIZE_CASES[k + 1]}"
+		fi
+	done
+}
+
+check_secret_not_logged() {
+	local secret=S3CRET$RANDOM$RANDOM
+	session_signalled TERM "HELO mx.example\r\nMAIL FROM:<$secret@example.org>\r\nRCPT TO:<$secret@example.net>\r\nDATA\r\nSubject: $secret\r\n\r\n$secret\r\n.\r\n" -d 0.01 -l "$LOG_BACKEND"
+	REMOTE_PORT=$((REMOTE_PORT + 1))
+	session_signalled TERM "MAIL FROM:<$secret@example.org>\r\n" -d 0.01 -l "$LOG_BACKEND"
+	load_record disconnect
+	assert_equal "${REC[command]}" MAIL
+	run -0 all_logged_text
+	assert_output --partial 'event=disconnect'
+	refute_output --partial "$secret"
+}
+
+# --- systemd-socket-activate: real TCP connections ----------------------------------
+
+# activator_start ADDRESS [-E VAR=VALUE]... [TARPIT-ARGS...]: serve $TARPIT on a free
+# port of ADDRESS (127.0.0.1, [::1], [::]), one process per connection, like inetd.
+# Sets PORT, ACTIVATOR_PID, and LOG to the stderr of the activator and its tarpits.
+activator_start() {
+	local address=$1 options=()
+	shift
+	while [[ ${1-} == -E ]]; do
+		options+=("$1" "$2")
+		shift 2
+	done
+	PORT=$(free_port)
+	LOG=$BATS_TEST_TMPDIR/activator.log
+	# its own session, so that activator_stop can end it and its tarpits as one group
+	setsid systemd-socket-activate --inetd -a -l "$address:$PORT" "${options[@]}" \
+		"$TARPIT" "$@" 2>"$LOG" 3>&- &
+	ACTIVATOR_PID=$!
+	wait_until 5 grep -q '^Listening on' "$LOG"
+}
+
+activator_stop() {
+	[[ -n $ACTIVATOR_PID ]] || return 0
+	kill -TERM -- "-$ACTIVATOR_PID" 2>/dev/null || true
+	wait "$ACTIVATOR_PID" 2>/dev/null || true
+	ACTIVATOR_PID=
+}
+
+# no_sessions: true once no tarpit spawned by the activator is alive.
+no_sessions() {
+	! ps -o stat= --ppid "$ACTIVATOR_PID" | grep -qv '^Z'
+}
+
+# await_record EVENT [SECONDS]: wait (3 s unless told) until EVENT has been logged.
+await_record() {
+	wait_until "${2:-3}" has_record "$1"
+}
+
+has_record() {
+	records | grep -q "^event=$1 "
+}
+
+# --- a standalone journald in a private mount namespace -----------------------------
+
+# journald_start: systemd-journald with tmpfs on /run and /var/log/journal, so the
+# host's journal is never touched.  Exports JOURNALD_PID; in_journal runs a command
+# in its mount namespace.
+journald_start() {
+	unshare --mount --propagation private -- sh -c '
+		mount -t tmpfs tmpfs /run &&
+		{ [ ! -d /var/log/journal ] || mount -t tmpfs tmpfs /var/log/journal; } &&
+		mkdir -p /run/systemd/journal &&
+		SYSTEMD_LOG_TARGET=console exec /lib/systemd/systemd-journald' \
+		2>"$BATS_FILE_TMPDIR/journald.log" 3>&- &
+	export JOURNALD_PID=$!
+	wait_until 5 test -S "/proc/$JOURNALD_PID/root/run/systemd/journal/socket"
+}
+
+journald_stop() {
+	kill "$JOURNALD_PID" 2>/dev/null || true
+	wait "$JOURNALD_PID" 2>/dev/null || true
+}
+
+in_journal() {
+	nsenter -t "$JOURNALD_PID" -m -- "$@"
+}
+
+# journal_json [MATCH...]: the tarpit entries of the current test, one JSON object a line.
+journal_json() {
+	in_journal journalctl --sync
+	in_journal journalctl -q -o json --no-pager SYSLOG_IDENTIFIER=tarpit REMOTE_PORT="$REMOTE_PORT" "$@"
+}
+
+journal_records() {
+	journal_json | jq -r .MESSAGE
+}
+
+# journal_field EVENT FIELD: FIELD of the one EVENT entry, failing unless there is one.
+journal_field() {
+	local entries
+	entries=$(journal_json TARPIT_EVENT="$1")
+	[[ -n $entries && $entries != *$'\n'* ]] || { fail "expected one $1 entry, got: $entries"; return; }
+	jq -r --arg field "$2" '.[$field] // "(absent)"' <<<"$entries"
+}
+
+# --- a syslog receiver on /dev/log, in a private mount namespace --------------------
+
+# syslog_start: receive datagrams on a socket of our own, appended to $SYSLOG_FILE, and
+# hold a mount namespace where that socket is /dev/log (over an overlay of /dev) and /run
+# is an empty tmpfs (so "auto" finds no journal).  Exports SYSLOGD_PID, SYSLOG_NS_PID.
+syslog_start() {
+	local dir=$BATS_FILE_TMPDIR/syslog
+	mkdir -p "$dir/upper" "$dir/work"
+	touch "$dir/upper/log"
+	export SYSLOG_FILE=$dir/messages
+	python3 "$HELPERS/syslogd.py" "$dir/socket" "$SYSLOG_FILE" 3>&- &
+	export SYSLOGD_PID=$!
+	wait_until 5 test -S "$dir/socket"
+	unshare --mount --propagation private -- sh -c '
+		mount -t tmpfs tmpfs /run &&
+		mount -t overlay overlay -o "lowerdir=/dev,upperdir=$1/upper,workdir=$1/work" /dev &&
+		mount --bind "$1/socket" /dev/log &&
+		exec sleep infinity' sh "$dir" 3>&- &
+	export SYSLOG_NS_PID=$!
+	wait_until 5 test -S "/proc/$SYSLOG_NS_PID/root/dev/log"
+}
+
+syslog_stop() {
+	kill "$SYSLOG_NS_PID" "$SYSLOGD_PID" 2>/dev/null || true
+	wait "$SYSLOG_NS_PID" "$SYSLOGD_PID" 2>/dev/null || true
+}
+
+in_syslog_ns() {
+	nsenter -t "$SYSLOG_NS_PID" -m -- "$@"
+}
+
+# syslog_records: the messages of the current test without their syslog header, once
+# its disconnect record has arrived.
+syslog_records() {
+	wait_until 5 grep -q "remote_port=$REMOTE_PORT .*end_reason=" "$SYSLOG_FILE" || return 1
+	grep -a " remote_port=$REMOTE_PORT\( \|$\)" "$SYSLOG_FILE" | sed 's/^<[0-9]*>.*tarpit\(\[[0-9]*\]\)\{0,1\}: //'
+}
