@@ -37,7 +37,6 @@
 #include <getopt.h>
 #include <grp.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
