@@ -1,0 +1,339 @@
+#!/usr/bin/env bats
+# The shipped units under real systemd: tarpit.socket (Accept=yes) and tarpit@.service,
+# installed by `make install`, in a systemd-nspawn container booted once for the file.
+
+load test_helper/common-setup
+load test_helper/nspawn
+
+setup_file() {
+	nspawn_boot
+}
+
+teardown_file() {
+	nspawn_teardown
+}
+
+setup() {
+	CLIENT_PIDS=()
+}
+
+# Every test leaves the container as it found it: shipped units plus the port, the
+# socket listening, no instance left.
+teardown() {
+	if ((${#CLIENT_PIDS[@]} > 0)); then
+		kill "${CLIENT_PIDS[@]}" 2>/dev/null || true
+		wait "${CLIENT_PIDS[@]}" 2>/dev/null || true
+	fi
+	rm -f "/proc/$NSPAWN_LEADER/root/etc/systemd/system/"{tarpit@.service,tarpit.socket}.d/test-*.conf
+	in_container systemctl daemon-reload
+	in_container systemctl stop 'tarpit@*'
+	in_container systemctl reset-failed
+	socket_listening || in_container systemctl restart tarpit.socket
+	wait_until 20 no_instances
+}
+
+# hold_session HELO-NAME ADDRESS: a client in the background that reads the banner,
+# sends "HELO HELO-NAME" and then reads until the server closes, into
+# $BATS_TEST_TMPDIR/HELO-NAME.out.  Returns once its instance is active, with its
+# local port in HELD_PORT and the instance's name in HELD_UNIT.
+hold_session() {
+	local out=$BATS_TEST_TMPDIR/$1.out
+	nsenter -t "$NSPAWN_LEADER" -n -- python3 "$HELPERS/smtpclient.py" --timeout=30 \
+		"$2" "$NSPAWN_PORT" read 'send:HELO '"$1"'\r\n' eof >"$out" 2>&1 3>&- &
+	CLIENT_PIDS+=($!)
+	wait_until 5 grep -q '^> HELO' "$out" || fail "no session: $(cat "$out")"
+	HELD_PORT=$(sed -n 's/^\* port //p' "$out")
+	wait_until 5 instance_active "$HELD_PORT"
+	HELD_UNIT=$(instance "$HELD_PORT")
+}
+
+# instance PORT: the tarpit@ instance serving the client port PORT.
+instance() {
+	in_container systemctl list-units --no-legend --plain --all "tarpit@*:$1.service" |
+		awk '{ print $1 }'
+}
+
+instance_active() {
+	[[ -n $(instance "$1") && $(unit_property "$(instance "$1")" ActiveState) == active ]]
+}
+
+# session_ended NAME: the client of hold_session NAME has seen the server close.
+session_ended() {
+	grep -q '^\* EOF' "$BATS_TEST_TMPDIR/$1.out"
+}
+
+count_trickle() {
+	grep -c '^250-' "$BATS_TEST_TMPDIR/$1.out" || true
+}
+
+trickled_at_least() {
+	(($(count_trickle "$1") >= $2))
+}
+
+@test "systemd-analyze verify finds nothing to say about either unit" {
+	local dir=$BATS_TEST_TMPDIR/units had_stamp=
+	mkdir -p "$dir/sbin"
+	ln -s "$TARPIT" "$dir/sbin/tarpit"
+	cp "$BATS_TEST_DIRNAME/../units/tarpit.socket" "$dir/"
+	sed "s|@SBINDIR@|$dir/sbin|" "$BATS_TEST_DIRNAME/../units/tarpit@.service" >"$dir/tarpit@.service"
+	# verify stamps /run/systemd/systemd-units-load on the host: do not leave it there
+	[[ ! -e /run/systemd/systemd-units-load ]] || had_stamp=1
+	run systemd-analyze verify --man=no "$dir/tarpit.socket" "$dir/tarpit@.service"
+	[[ -n $had_stamp ]] || rm -f /run/systemd/systemd-units-load
+	assert_success
+	assert_output ''
+}
+
+@test "IPv4 and IPv6 clients get the banner, 250- lines after HELO, and are logged by their plain address" {
+	local address port
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	for address in 127.0.0.1 ::1; do
+		run -0 container_client "$address" "$NSPAWN_PORT" read 'send:HELO family.example\r\n' read:3 close
+		assert_line --index 1 "220 $NSPAWN_NAME ESMTP"
+		assert_line --index 2 '> HELO family.example\r\n'
+		assert_line --index 3 --regexp '^250-[A-Za-z0-9]{8,64}$'
+		assert_line --index 4 --regexp '^250-[A-Za-z0-9]{8,64}$'
+		assert_line --index 5 --regexp '^250-[A-Za-z0-9]{8,64}$'
+		port=${lines[0]#\* port }
+		wait_until 5 journal_entry disconnect "$port" >/dev/null
+		run -0 journal_entry connect "$port"
+		assert_line "REMOTE_ADDR=$address"
+	done
+}
+
+@test "an instance runs as user tarpit with no new privileges and no capabilities" {
+	local pid uid gid
+	hold_session privileges.example 127.0.0.1
+	pid=$(unit_property "$HELD_UNIT" MainPID)
+	uid=$(in_container id -u tarpit)
+	gid=$(in_container id -g tarpit)
+	((uid != 0 && gid != 0))
+	run -0 in_container cat "/proc/$pid/status"
+	assert_line --regexp "^Uid:\s+$uid\s+$uid\s+$uid\s+$uid\$"
+	assert_line --regexp "^Gid:\s+$gid\s+$gid\s+$gid\s+$gid\$"
+	assert_line --regexp '^NoNewPrivs:\s+1$'
+	assert_line --regexp '^CapInh:\s+0+$'
+	assert_line --regexp '^CapPrm:\s+0+$'
+	assert_line --regexp '^CapEff:\s+0+$'
+	assert_line --regexp '^CapBnd:\s+0+$'
+	assert_line --regexp '^CapAmb:\s+0+$'
+	run -0 in_container ps -o user= -p "$pid"
+	assert_output tarpit
+}
+
+@test "an instance gets a memory cgroup capped at 2M and a pids cgroup capped at one task" {
+	local pid cgroup
+	hold_session cgroups.example 127.0.0.1
+	pid=$(unit_property "$HELD_UNIT" MainPID)
+	# the path systemd gave the unit, under the container's own cgroup mounts
+	cgroup=$(unit_property "$HELD_UNIT" ControlGroup)
+	assert_regex "$cgroup" "^/system\\.slice/system-tarpit\\.slice/tarpit@[^/]*:$HELD_PORT\\.service\$"
+	run -0 in_container cat "/sys/fs/cgroup/memory$cgroup/cgroup.procs"
+	assert_output "$pid"
+	run -0 in_container cat "/sys/fs/cgroup/pids$cgroup/cgroup.procs"
+	assert_output "$pid"
+	run -0 in_container cat "/sys/fs/cgroup/memory$cgroup/memory.limit_in_bytes"
+	assert_output 2097152
+	run -0 in_container cat "/sys/fs/cgroup/pids$cgroup/pids.max"
+	assert_output 1
+	run -0 unit_property "$HELD_UNIT" MemoryCurrent
+	assert_regex "$output" '^[1-9][0-9]*$'
+}
+
+@test "the connect and disconnect records of a session are in the journal with all their fields" {
+	local port bytes
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	run -0 container_client 127.0.0.1 "$NSPAWN_PORT" read 'send:HELO journal.example\r\n' read:2 reset
+	port=${lines[0]#\* port }
+	# what the client read: the banner and two 250- lines, each with its CRLF
+	bytes=$(printf '%s\r\n' "${lines[1]}" "${lines[3]}" "${lines[4]}" | wc -c)
+	wait_until 5 journal_entry disconnect "$port" >/dev/null
+
+	run -0 journal_entry connect "$port"
+	assert_line MESSAGE_ID=a9120284fb034671b2b06079d4197106
+	assert_line PRIORITY=6
+	assert_line SYSLOG_FACILITY=2
+	assert_line TARPIT_EVENT=connect
+	assert_line REMOTE_ADDR=127.0.0.1
+	assert_line "REMOTE_PORT=$port"
+	assert_line "MESSAGE=event=connect remote_addr=127.0.0.1 remote_port=$port"
+	assert_line --regexp "^_SYSTEMD_UNIT=tarpit@[0-9]+-127\.0\.0\.1:$NSPAWN_PORT-127\.0\.0\.1:$port\.service\$"
+	assert_line "_UID=$(in_container id -u tarpit)"
+	refute_line --regexp '^(HELO|COMMAND|END_REASON)='
+
+	run -0 journal_entry disconnect "$port"
+	assert_line MESSAGE_ID=50f4aa8125f54e07bf8c384d39624205
+	assert_line PRIORITY=6
+	assert_line SYSLOG_FACILITY=2
+	assert_line TARPIT_EVENT=disconnect
+	assert_line REMOTE_ADDR=127.0.0.1
+	assert_line "REMOTE_PORT=$port"
+	assert_line HELO=journal.example
+	refute_line --regexp '^COMMAND='
+	assert_line PREGREET=0
+	assert_line --regexp '^DURATION_SEC=[0-9]+\.[0-9]{3}$'
+	assert_line "BYTES_SENT=$bytes"
+	assert_line LINES_SENT=3
+	assert_line END_REASON=peer-closed
+	assert_line --regexp "^MESSAGE=event=disconnect remote_addr=127\.0\.0\.1 remote_port=$port helo=\"journal\.example\" pregreet=0 duration_sec=[0-9]+\.[0-9]{3} bytes_sent=$bytes lines_sent=3 end_reason=peer-closed\$"
+}
+
+@test "systemctl stop of the instances ends a held session with 421 4.3.2 and END_REASON=signal" {
+	hold_session stop.example 127.0.0.1
+	run -0 timeout 10 nsenter -t "$NSPAWN_LEADER" -m -u -i -n -p -- systemctl stop 'tarpit@*'
+	wait_until 5 session_ended stop.example
+	run -0 cat "$BATS_TEST_TMPDIR/stop.example.out"
+	assert_line --index -2 "421 4.3.2 $NSPAWN_NAME shutting down"
+	assert_line --index -1 '* EOF'
+	run -0 journal_entry disconnect "$HELD_PORT"
+	assert_line END_REASON=signal
+}
+
+# systemd 252 does not stop the instances of an Accept=yes socket with the socket.
+@test "stopping tarpit.socket refuses new clients but leaves held sessions trickling" {
+	local before
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	hold_session socket-stop.example 127.0.0.1
+	run -0 timeout 10 nsenter -t "$NSPAWN_LEADER" -m -u -i -n -p -- systemctl stop tarpit.socket
+	assert_equal "$(unit_property tarpit.socket ActiveState)" inactive
+	run -1 container_client 127.0.0.1 "$NSPAWN_PORT" read
+	assert_output --partial 'ConnectionRefusedError'
+	before=$(count_trickle socket-stop.example)
+	wait_until 5 trickled_at_least socket-stop.example $((before + 3))
+	instance_active "$HELD_PORT"
+	run ! session_ended socket-stop.example
+
+	# started again, it serves new clients beside the old session
+	in_container systemctl start tarpit.socket
+	run -0 container_client 127.0.0.1 "$NSPAWN_PORT" read close
+	assert_line --index 1 "220 $NSPAWN_NAME ESMTP"
+	instance_active "$HELD_PORT"
+}
+
+@test "RuntimeMaxSec= firing ends the session with 421 4.3.2 and a disconnect record" {
+	unit_dropin tarpit@.service test-runtime '[Service]\nRuntimeMaxSec=2\n'
+	hold_session runtime.example 127.0.0.1
+	wait_until 6 session_ended runtime.example
+	run -0 cat "$BATS_TEST_TMPDIR/runtime.example.out"
+	assert_line --index -2 "421 4.3.2 $NSPAWN_NAME shutting down"
+	assert_line --index -1 '* EOF'
+	run -0 journal_entry disconnect "$HELD_PORT"
+	assert_line END_REASON=signal
+	assert_line --regexp '^DURATION_SEC=(1\.9|2\.)[0-9]+$'
+	run -0 in_container journalctl -q --no-pager -u "$HELD_UNIT"
+	assert_output --partial 'Service reached runtime time limit. Stopping.'
+	assert_output --partial "Failed with result 'timeout'."
+}
+
+@test "1,000 clients from 1,000 addresses are held at once and let go when they leave" {
+	local out=$BATS_TEST_TMPDIR/flood.out release=$BATS_TEST_TMPDIR/release
+	nsenter -t "$NSPAWN_LEADER" -n -- python3 "$NSPAWN_DIR/flood.py" 127.0.0.1 "$NSPAWN_PORT" 1000 \
+		--sources=many --helo --timeout=60 --hold="$release" --hold-max=60 >"$out" 2>&1 3>&- &
+	CLIENT_PIDS+=($!)
+	wait_until 70 grep -q '^pending=' "$out"
+	run -0 cat "$out"
+	assert_line banners=1000
+	assert_line closed=0
+	assert_line pending=0
+	assert_equal "$(unit_property tarpit.socket NConnections)" 1000
+	assert_equal "$(instances_running)" 1000
+	touch "$release"
+	wait_until 10 grep -q '^still_open=' "$out"
+	run -0 cat "$out"
+	assert_line still_open=1000
+	wait_until 30 no_instances
+	assert_equal "$(unit_property tarpit.socket NConnections)" 0
+	in_container journalctl --sync
+	run -0 in_container journalctl -q -o json --no-pager SYSLOG_IDENTIFIER=tarpit \
+		TARPIT_EVENT=disconnect HELO=flood.example
+	assert_equal "${#lines[@]}" 1000
+	assert_equal "$(jq -r .END_REASON <<<"$output" | sort -u)" peer-closed
+}
+
+@test "MaxConnectionsPerSource=16 closes the 17th connection from one address, not others" {
+	local out=$BATS_TEST_TMPDIR/one-source.out release=$BATS_TEST_TMPDIR/release
+	nsenter -t "$NSPAWN_LEADER" -n -- python3 "$NSPAWN_DIR/flood.py" 127.0.0.1 "$NSPAWN_PORT" 20 \
+		--timeout=10 --hold="$release" --hold-max=30 >"$out" 2>&1 3>&- &
+	CLIENT_PIDS+=($!)
+	wait_until 15 grep -q '^pending=' "$out"
+	run -0 cat "$out"
+	assert_line banners=16
+	assert_line closed=4
+	assert_equal "$(unit_property tarpit.socket NConnections)" 16
+	# another address, and the other family, are served meanwhile
+	run -0 container_flood 127.0.0.1 "$NSPAWN_PORT" 1 --sources=many --timeout=5
+	assert_line banners=1
+	run -0 container_client ::1 "$NSPAWN_PORT" read close
+	assert_line --index 1 "220 $NSPAWN_NAME ESMTP"
+	run -0 in_container journalctl -q --no-pager -u tarpit.socket
+	assert_output --partial 'Too many incoming connections (17) from source 127.0.0.1, dropping connection.'
+	touch "$release"
+	wait_until 10 no_instances
+	# the places are given back when the sessions end
+	run -0 container_flood 127.0.0.1 "$NSPAWN_PORT" 16 --timeout=10
+	assert_line banners=16
+}
+
+@test "a burst of 400 connections within a second leaves the socket listening" {
+	run -0 container_flood 127.0.0.1 "$NSPAWN_PORT" 400 --sources=many --timeout=30
+	assert_line banners=400
+	assert_line pending=0
+	assert_regex "$(sed -n 's/^connect_sec=//p' <<<"$output")" '^0\.'
+	assert_equal "$(unit_property tarpit.socket ActiveState)/$(unit_property tarpit.socket SubState)" active/listening
+	assert_equal "$(unit_property tarpit.socket Result)" success
+	run -0 container_client 127.0.0.1 "$NSPAWN_PORT" read close
+	assert_line --index 1 "220 $NSPAWN_NAME ESMTP"
+}
+
+# timed NAME COMMAND...: run COMMAND on the container's network, output in
+# $BATS_TEST_TMPDIR/NAME.out, and "STATUS SECONDS" in NAME.time; at most 15 s.
+timed() {
+	local name=$1 start status=0
+	shift
+	start=$EPOCHREALTIME
+	timeout 15 nsenter -t "$NSPAWN_LEADER" -n -- "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 || status=$?
+	echo "$status $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')" \
+		>"$BATS_TEST_TMPDIR/$name.time"
+}
+
+# assert_held_to_max_time NAME REGEXP: the client NAME showed at least five 250- lines
+# (lines of its output matching the extended REGEXP), then the 421 of --max-time, and
+# lasted the whole 3 s.
+assert_held_to_max_time() {
+	local status seconds
+	read -r status seconds <"$BATS_TEST_TMPDIR/$1.time"
+	# curl -v shows each line with its CR
+	run -0 tr -d '\r' <"$BATS_TEST_TMPDIR/$1.out"
+	((status != 124)) || fail "$1 still running after 15 s: $output"
+	(($(grep -Ec -- "$2" <<<"$output") >= 5)) || fail "$1 read fewer than five 250- lines: $output"
+	assert_output --partial "421 4.7.0 $NSPAWN_NAME closing connection"
+	awk -v s="$seconds" 'BEGIN { exit !(s >= 2.8 && s < 6) }' || fail "$1 lasted $seconds s, not about 3"
+}
+
+@test "swaks, curl and smtplib each wait through the 250- lines until the 421 of --max-time" {
+	local clients=() helo
+	unit_dropin tarpit@.service test-fast "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2 -t 3\n"
+	timed swaks swaks --server 127.0.0.1:"$NSPAWN_PORT" --quit-after FIRST-HELO --timeout 30 \
+		--helo swaks.example 3>&- &
+	clients+=($!)
+	timed curl curl -sS -v --max-time 30 "smtp://127.0.0.1:$NSPAWN_PORT/curl.example" 3>&- &
+	clients+=($!)
+	timed smtplib python3 -c '
+import smtplib, sys
+client = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="smtplib.example", timeout=30)
+# each line received, as "reply: b'...'" on stderr
+client.set_debuglevel(1)
+code, message = client.ehlo()
+print("ehlo code", code)' "$NSPAWN_PORT" 3>&- &
+	clients+=($!)
+	wait "${clients[@]}"
+	assert_held_to_max_time swaks '^<\*\* 250-[A-Za-z0-9]{8,64}$'
+	assert_held_to_max_time curl '^< 250-[A-Za-z0-9]{8,64}$'
+	assert_held_to_max_time smtplib "^reply: b'250-[A-Za-z0-9]{8,64}\\\\r\\\\n'\$"
+	assert_line 'ehlo code 421'
+	for helo in swaks.example curl.example smtplib.example; do
+		run -0 journal_entry_by "HELO=$helo" disconnect
+		assert_line END_REASON=max-time
+		assert_line --regexp '^LINES_SENT=([7-9]|[1-9][0-9]+)$'
+	done
+}
