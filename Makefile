@@ -108,6 +108,7 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
     -bugprone-not-null-terminated-result,-cert-err33-c,\
     -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
 lint:
+	mandoc -Tlint -Wwarning man/tarpit.8
 	$(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) -c -o /dev/null tarpit.c
 	cppcheck --enable=warning,portability --error-exitcode=1 --quiet \
 	    --std=c11 tarpit.c
