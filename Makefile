@@ -3,6 +3,7 @@
 
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/sbin
+REPORT_BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 UNITDIR = `pkg-config --variable=systemdsystemunitdir systemd`
 SYSUSERSDIR = `pkg-config --variable=sysusersdir systemd`
@@ -28,10 +29,14 @@ BUILD_1 = $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL $(KERNEL_HEADERS) $(CFL
     $(LDFLAGS) -static -no-pie
 LIBS_1 = $(LDLIBS)
 
-all: tarpit
+all: tarpit tarpit-report
 
 tarpit: tarpit.c
 	$(BUILD_$(STATIC)) -o $@ tarpit.c $(LIBS_$(STATIC))
+
+# Reads the records back through sd-journal: always against libsystemd.
+tarpit-report: tarpit-report.c
+	$(BUILD_0) -o $@ tarpit-report.c $(LIBS_0)
 
 # The static build beside the default one, for make check and bench.
 tarpit-static: tarpit.c
@@ -86,8 +91,8 @@ fuzz: tests/fuzz/fuzz-session
 SANITIZER_TESTS = dialogue.bats environment.bats journal.bats logging.bats \
     socket.bats syslog.bats trickle.bats usage.bats
 VALGRIND_TESTS = dialogue.bats socket.bats
-check: tarpit tarpit-static tarpit-asan tarpit-debug tests/sandbox-probe \
-    tests/sandbox-probe-static
+check: tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report \
+    tests/sandbox-probe tests/sandbox-probe-static
 	tests/install-deps
 	tests/run ./tarpit ./tarpit-static
 	TESTS="$(SANITIZER_TESTS)" tests/run ./tarpit-asan
@@ -107,25 +112,53 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
     -bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,\
     -bugprone-not-null-terminated-result,-cert-err33-c,\
     -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
+# One file at a time: clang-tidy 14 given both mixes up their two die().
+SOURCES = tarpit.c tarpit-report.c
 lint:
-	mandoc -Tlint -Wwarning man/tarpit.8
-	$(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) -c -o /dev/null tarpit.c
+	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1
+	for f in $(SOURCES); do \
+	    $(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) \
+	        -c -o /dev/null $$f || exit 1; \
+	done
 	cppcheck --enable=warning,portability --error-exitcode=1 --quiet \
-	    --std=c11 tarpit.c
-	clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' \
-	    tarpit.c -- -std=c11 $(SYSTEMD_CFLAGS)
+	    --std=c11 $(SOURCES)
+	for f in $(SOURCES); do \
+	    clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' \
+	        $$f -- -std=c11 $(SYSTEMD_CFLAGS) || exit 1; \
+	done
+
+# What one held connection costs, against the cheapest possible holder
+# (bench/README.md).  N connections under each launcher; root.
+N = 1000
+bench/floor: bench/floor.c
+	$(MUSL_CC) -static -Os -s -o $@ bench/floor.c
+bench: tarpit tarpit-static bench/floor
+	tests/install-deps
+	python3 bench/bench.py -n $(N)
+# The per-instance price of each systemd hardening option.
+bench-hardening: tarpit bench/floor
+	tests/install-deps
+	python3 bench/bench.py --hardening -n 400 --serial 50
+# A quick run so the driver cannot rot; CI runs it.
+bench-smoke: tarpit tarpit-static bench/floor
+	python3 bench/bench.py -n 20 --serial 20 --burst 20 --cpu-window 2 --strict
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(REPORT_BINDIR)
+	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
 	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	cp tarpit $(DESTDIR)$(BINDIR)/tarpit
 	chmod 755 $(DESTDIR)$(BINDIR)/tarpit
 	cp man/tarpit.8 $(DESTDIR)$(MANDIR)/man8/tarpit.8
+	cp tarpit-report $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
+	chmod 755 $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
+	cp man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
 	cp units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
 	sed 's|@SBINDIR@|$(BINDIR)|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
 	cp units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
 	chmod 644 $(DESTDIR)$(MANDIR)/man8/tarpit.8 \
+	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1 \
 	    $(DESTDIR)$(UNITDIR)/tarpit.socket \
 	    $(DESTDIR)$(UNITDIR)/tarpit@.service \
 	    $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
@@ -137,12 +170,15 @@ install-xinetd: install
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tarpit $(DESTDIR)$(MANDIR)/man8/tarpit.8
+	rm -f $(DESTDIR)$(REPORT_BINDIR)/tarpit-report \
+	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit@.service
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf $(DESTDIR)$(XINETDDIR)/tarpit
 
 clean:
-	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tests/sandbox-probe \
+	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report bench/floor \
+	    tests/sandbox-probe \
 	    tests/sandbox-probe-static tests/fuzz/fuzz-session
 	rm -rf tests/fuzz/work
 
-.PHONY: all check demo fuzz lint install install-xinetd uninstall clean
+.PHONY: all bench bench-hardening bench-smoke check demo fuzz lint install install-xinetd uninstall clean

@@ -1,0 +1,433 @@
+#!/usr/bin/env bats
+# tarpit-report: figures from journal files built from export format with fixed
+# times, checked against counts worked out by hand; then sessions of the real
+# tarpit logged to a journald of our own and reported.
+
+load test_helper/common-setup
+load test_helper/report
+
+setup() {
+	report_setup
+}
+
+teardown() {
+	common_teardown
+	[[ -z ${JOURNALD_PID-} ]] || journald_stop
+}
+
+# Eight sessions and one still held, in one boot.  By hand (durations in ms):
+#   192.0.2.1     5000 + 3600250 = 3605250 in 2, and one still held
+#   2001:db8::5   600000 in 1
+#   203.0.113.9   10000 + 300000 = 310000 in 2
+#   198.51.100.7  15500 + 1000 (written v4-mapped) = 16500 in 2
+#   unknown       12 in 1
+# total 4531762 ms = 1.26 hours; sorted 12 1000 5000 10000 15500 300000 600000
+# 3600250: median (10000 + 15500) / 2 = 12.750 s; pregreet 3 of 8 = 37.5%.
+eight_sessions() {
+	session_records 0 101 192.0.2.1 1001 5.000 peer-closed 0 HELO=bot.example
+	session_records 10 102 192.0.2.1 1002 3600.250 max-time 1 HELO=bot.example
+	session_records 20 103 198.51.100.7 2001 15.500 write-error 0 HELO=mx.spam.test
+	session_records 30 104 2001:db8::5 3001 600.000 peer-closed 1 COMMAND=GET
+	session_records 40 105 unknown 0 0.012 quit 0 COMMAND=QUIT
+	session_records 50 106 203.0.113.9 4001 10.000 signal 0 HELO=bot.example
+	session_records 60 107 203.0.113.9 4002 300.000 helo-timeout 1
+	connect 70 108 192.0.2.1 1003
+	session_records 80 109 ::ffff:198.51.100.7 2002 1.000 peer-closed 0 'HELO=a"b\c'
+	journal_build
+}
+
+@test "the table gives every figure of eight sessions as counted by hand" {
+	eight_sessions
+	run -0 report
+	assert_output - <<'EOF'
+Sessions ended from the start of the journal to its end
+
+  sessions               8
+  distinct addresses     4
+  unknown address        1
+  spammer time wasted    1.26 hours
+  median hold            12.750 s
+  longest hold           3600.250 s (1h 00m 00s), 192.0.2.1
+  pregreet               3 (37.5%)
+  still held             1
+  lost                   0
+  skipped records        0
+
+End reason               sessions
+  peer-closed                   3   37.5%
+  write-error                   1   12.5%
+  max-time                      1   12.5%
+  helo-timeout                  1   12.5%
+  quit                          1   12.5%
+  signal                        1   12.5%
+  other                         0    0.0%
+
+Top 10 addresses by time held             sessions  held
+  192.0.2.1                                      2  1h 00m 05s
+  2001:db8::5                                    1  10m 00s
+  203.0.113.9                                    2  5m 10s
+  198.51.100.7                                   2  16.500 s
+
+Top 10 HELO names by time held            sessions  held
+  bot.example                                    3  1h 00m 15s
+  mx.spam.test                                   1  15.500 s
+  a"b\c                                          1  1.000 s
+
+Hold time                sessions
+  < 10 s                        3   37.5%  ########################################
+  < 1 min                       2   25.0%  ##########################
+  < 10 min                      1   12.5%  #############
+  < 1 h                         1   12.5%  #############
+  >= 1 h                        1   12.5%  #############
+EOF
+}
+
+@test "--json gives the same figures in one document a JSON parser reads" {
+	eight_sessions
+	run -0 report --json
+	assert_json 'd["since_usec"], d["until_usec"]' '[null, null]'
+	assert_json 'd["sessions"], d["distinct_addresses"], d["unknown_address_sessions"]' '[8, 4, 1]'
+	assert_json 'd["held_sec"], d["median_hold_sec"], d["longest_hold_sec"]' '[4531.762, 12.75, 3600.25]'
+	assert_json 'd["longest_hold_address"], d["pregreet_sessions"]' '["192.0.2.1", 3]'
+	assert_json 'd["still_held"], d["lost"], d["skipped_records"]' '[1, 0, 0]'
+	assert_json 'd["end_reasons"]' '{"peer-closed": 3, "write-error": 1, "max-time": 1, "helo-timeout": 1, "quit": 1, "signal": 1, "other": 0}'
+	assert_json '[(c["below_sec"], c["sessions"]) for c in d["hold_time"]]' '[[10, 3], [60, 2], [600, 1], [3600, 1], [null, 1]]'
+	assert_json '[(a["address"], a["sessions"], a["held_sec"]) for a in d["top_addresses"]]' \
+		'[["192.0.2.1", 2, 3605.25], ["2001:db8::5", 1, 600.0], ["203.0.113.9", 2, 310.0], ["198.51.100.7", 2, 16.5]]'
+	assert_json '[(h["helo"], h["sessions"], h["held_sec"], h["error_sec"]) for h in d["top_helo"]]' \
+		'[["bot.example", 3, 3615.25, 0.0], ["mx.spam.test", 1, 15.5, 0.0], ["a\"b\\c", 1, 1.0, 0.0]]'
+}
+
+@test "--prometheus gives counters and a cumulative histogram in the text format" {
+	eight_sessions
+	run -0 report --prometheus
+	prometheus_check
+	assert_line 'tarpit_sessions_total{reason="peer-closed"} 3'
+	assert_line 'tarpit_sessions_total{reason="other"} 0'
+	assert_line 'tarpit_pregreet_sessions_total 3'
+	# le is "up to and including": the 10.000 s and 600.000 s sessions are in
+	assert_line 'tarpit_hold_seconds_bucket{le="10"} 4'
+	assert_line 'tarpit_hold_seconds_bucket{le="60"} 5'
+	assert_line 'tarpit_hold_seconds_bucket{le="600"} 7'
+	assert_line 'tarpit_hold_seconds_bucket{le="3600"} 7'
+	assert_line 'tarpit_hold_seconds_bucket{le="+Inf"} 8'
+	assert_line 'tarpit_hold_seconds_sum 4531.762'
+	assert_line 'tarpit_hold_seconds_count 8'
+	assert_line 'tarpit_hold_longest_seconds 3600.250'
+	assert_line 'tarpit_addresses 4'
+	assert_line 'tarpit_sessions_held 1'
+	assert_line 'tarpit_report_skipped_records 0'
+}
+
+@test "--addresses prints each address once, the longest held first, and never unknown" {
+	eight_sessions
+	run -0 report --addresses
+	assert_output "$(printf '%s\n' 192.0.2.1 2001:db8::5 203.0.113.9 198.51.100.7)"
+}
+
+@test "an empty journal gives zeros, no median, null in JSON and no addresses" {
+	journal_build
+	run -0 report
+	assert_figure sessions 0
+	assert_figure 'median hold' -
+	assert_figure 'longest hold' -
+	assert_figure pregreet '0 \(0.0%\)'
+	run -0 report --json
+	assert_json 'd["sessions"], d["median_hold_sec"], d["longest_hold_sec"], d["top_addresses"]' '[0, null, null, []]'
+	run -0 report --prometheus
+	prometheus_check
+	assert_line 'tarpit_hold_seconds_count 0'
+	run -0 report --addresses
+	assert_output ''
+}
+
+@test "entries of other programs, even with tarpit's field names, are not counted" {
+	entry 1 50 MESSAGE=hello REMOTE_ADDR=192.0.2.9 DURATION_SEC=5.000
+	entry 2 51 MESSAGE_ID=fc2e22bc6ee647b6b90729ab34a250b1 MESSAGE=coredump
+	journal_build
+	run -0 report --json
+	assert_json 'd["sessions"], d["skipped_records"], d["still_held"]' '[0, 0, 0]'
+}
+
+@test "records with missing or malformed fields are skipped and counted, never fatal" {
+	disconnect 1 201 192.0.2.50 1 10.000 peer-closed 0
+	entry 2 202 MESSAGE_ID=$MSG_DISCONNECT REMOTE_ADDR=192.0.2.51 REMOTE_PORT=1 PREGREET=0 END_REASON=quit
+	disconnect 3 203 192.0.2.52 1 abc peer-closed 0
+	disconnect 4 204 192.0.2.53 1 1.2345 peer-closed 0
+	disconnect 5 205 192.0.2.54 1 -1.000 peer-closed 0
+	disconnect 6 206 192.0.2.55 1 99999999999999999999 peer-closed 0
+	disconnect 7 207 192.0.2.56 1 1.000 peer-closed 2
+	disconnect 8 208 999.1.1.1 1 1.000 peer-closed 0
+	disconnect 9 209 192.0.2.57 70000 1.000 peer-closed 0
+	disconnect 10 210 192.0.2.58 1 1.000 '' 0
+	entry 11 211 MESSAGE_ID=$MSG_DISCONNECT REMOTE_ADDR=192.0.2.59 REMOTE_PORT=1 PREGREET=0 DURATION_SEC=1.000
+	entry 12 212 MESSAGE_ID=$MSG_CONNECT REMOTE_PORT=5
+	disconnect 13 abc 192.0.2.60 1 1.000 peer-closed 0
+	entry 14 214 MESSAGE_ID=$MSG_DISCONNECT
+	# odd but whole: counted
+	disconnect 20 220 192.0.2.70 1 2.000 exploded 0
+	disconnect 21 '' 192.0.2.71 1 3.000 quit 1
+	disconnect 22 222 192.0.2.72 1 4.000 signal 0 '%b:HELO=\x1b[31mred\x1b[0m'
+	disconnect 23 223 192.0.2.73 1 5.000 signal 0 '%b:HELO=h\xc3\xa9llo\x00!'
+	journal_build
+	run -0 report --json
+	assert_json 'd["sessions"], d["skipped_records"], d["held_sec"]' '[5, 13, 24.0]'
+	assert_json 'd["end_reasons"]["other"], d["end_reasons"]["signal"]' '[1, 2]'
+	assert_json 'sorted(h["helo"] for h in d["top_helo"])' '["?[31mred?[0m", "h??llo?!"]'
+	run -0 report
+	assert_figure 'skipped records' 13
+	assert_line --regexp '^  \?\[31mred\?\[0m +1  4.000 s$'
+}
+
+# Four disconnects, 1, 2, 4 and 8 s long, at 0, 0.999999, 1 and 2 s after T0.
+four_moments() {
+	disconnect 0 301 192.0.2.1 1 1.000 quit 0
+	disconnect 0.999999 302 192.0.2.2 1 2.000 quit 0
+	disconnect 1 303 192.0.2.3 1 4.000 quit 0
+	disconnect 2 304 192.0.2.4 1 8.000 quit 0
+	journal_build
+}
+
+@test "a record exactly at --since is in the window, one exactly at --until is not" {
+	four_moments
+	run -0 report --json --since @1796083201 --until @1796083202
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 4.0]'
+	assert_json 'd["since_usec"], d["until_usec"]' '[1796083201000000, 1796083202000000]'
+	run -0 report --json --since @1796083200.999999 --until @1796083202.000001
+	assert_json 'd["sessions"], d["held_sec"]' '[3, 14.0]'
+	run -0 report --json --until @1796083200.999999
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 1.0]'
+}
+
+@test "calendar times are read as journalctl reads them, in local time or UTC" {
+	four_moments
+	run -0 report --json --since '2026-12-01 00:00:01' --until '2026-12-01 00:00:02'
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 4.0]'
+	run -0 report --json --since 2026-12-01T00:00:01Z --until '2026-12-01 00:00:02 UTC'
+	assert_json 'd["sessions"]' 1
+	run -0 report --json --since 2026-12-01 --until '2026-12-01 00:01'
+	assert_json 'd["sessions"]' 4
+	TZ=CET-1 run -0 report --json --since '2026-12-01 01:00:01' --until '2026-12-01 01:00:02'
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 4.0]'
+	run -0 report --json --since 2026-12-02
+	assert_json 'd["sessions"]' 0
+}
+
+@test "relative times count back from now: -1h, -30min, -2d, '2h ago', -1h 40min, now" {
+	local now
+	now=$(date +%s)
+	disconnect "@$(((now - 3 * 86400) * 1000000))" 401 192.0.2.1 1 1.000 quit 0
+	disconnect "@$(((now - 25 * 3600) * 1000000))" 402 192.0.2.2 1 2.000 quit 0
+	disconnect "@$(((now - 90 * 60) * 1000000))" 403 192.0.2.3 1 4.000 quit 0
+	disconnect "@$(((now - 10 * 60) * 1000000))" 404 192.0.2.4 1 8.000 quit 0
+	disconnect "@$(((now + 3600) * 1000000))" 405 192.0.2.5 1 16.000 quit 0
+	journal_build
+	run -0 report --json --since -1h --until now
+	assert_json 'd["held_sec"]' 8.0
+	run -0 report --json --since -30min --until now
+	assert_json 'd["held_sec"]' 8.0
+	run -0 report --json --since '-1h 40min' --until now
+	assert_json 'd["held_sec"]' 12.0
+	run -0 report --json --since '2h ago' --until now
+	assert_json 'd["held_sec"]' 12.0
+	run -0 report --json --since -2d --until now
+	assert_json 'd["held_sec"]' 14.0
+	run -0 report --json --until -1h
+	assert_json 'd["held_sec"]' 7.0
+	run -0 report --json --since now
+	assert_json 'd["held_sec"]' 16.0
+}
+
+@test "today, yesterday and tomorrow begin at local midnight" {
+	local today
+	today=$(date -d 'today 00:00' +%s)
+	disconnect "@$(((today - 86400) * 1000000))" 501 192.0.2.1 1 1.000 quit 0
+	disconnect "@$(((today - 43200) * 1000000))" 502 192.0.2.2 1 2.000 quit 0
+	disconnect "@$((today * 1000000 - 1))" 503 192.0.2.3 1 4.000 quit 0
+	disconnect "@$((today * 1000000))" 504 192.0.2.4 1 8.000 quit 0
+	disconnect "@$(((today + 86400) * 1000000))" 505 192.0.2.5 1 16.000 quit 0
+	journal_build
+	run -0 report --json --since yesterday --until today
+	assert_json 'd["held_sec"]' 7.0
+	run -0 report --json --since today --until tomorrow
+	assert_json 'd["held_sec"]' 8.0
+	run -0 report --json --until yesterday
+	assert_json 'd["held_sec"]' 0.0
+}
+
+@test "a connect whose process or boot is gone is lost, not held" {
+	BOOT=$BOOT_A
+	connect 0 601 192.0.2.1 1
+	connect 1 602 192.0.2.2 2
+	connect 2 602 192.0.2.3 3
+	disconnect 5 602 192.0.2.3 3 3.000 peer-closed 0
+	BOOT=$BOOT_B
+	connect 100 601 192.0.2.4 4
+	session_records 110 603 192.0.2.5 5 1.000 quit 0
+	journal_build
+	run -0 report --json
+	assert_json 'd["sessions"], d["still_held"], d["lost"]' '[2, 1, 2]'
+	# at 50 s boot A was still up: its first session was held then
+	run -0 report --json --until @1796083250
+	assert_json 'd["sessions"], d["still_held"], d["lost"]' '[1, 1, 1]'
+	# a later entry of another boot, of any program, ends what boot B left open
+	BOOT=0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c
+	entry 300 1 MESSAGE=booted
+	journal_build
+	run -0 report --json
+	assert_json 'd["still_held"], d["lost"]' '[0, 3]'
+}
+
+@test "past 4096 distinct HELO names the heaviest is still first and the rest marked" {
+	awk -v t0="$T0" -v id="$MSG_DISCONNECT" -v boot="$BOOT" 'BEGIN {
+		for (i = 0; i < 5003; i++) {
+			heavy = i < 3
+			printf "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n", t0 + i * 1000000, i * 1000000 + 1, boot
+			printf "_PID=%d\nMESSAGE_ID=%s\nREMOTE_ADDR=192.0.2.%d\nREMOTE_PORT=1\n", 1000 + i, id, i % 200 + 1
+			printf "HELO=%s\nPREGREET=0\nDURATION_SEC=%s\nEND_REASON=quit\n\n", heavy ? "heavy.example" : "bot" i ".example", heavy ? "1000.000" : "1.000"
+		}
+	}' >"$EXPORT"
+	journal_build
+	run -0 report --json
+	assert_json 'd["sessions"], d["held_sec"]' '[5003, 8000.0]'
+	assert_json 'd["top_helo"][0]' '{"helo": "heavy.example", "sessions": 3, "held_sec": 3000.0, "error_sec": 0.0}'
+	assert_json 'len(d["top_helo"]), all(h["error_sec"] > 0 for h in d["top_helo"][1:])' '[10, true]'
+	run -0 report
+	assert_line --regexp '^  heavy\.example +3  50m 00s$'
+	assert_line --regexp '^  bot[0-9]+\.example +1  ~[0-9.]+ s$'
+}
+
+@test "2000 generated sessions agree with an independent count in Python" {
+	python3 "$REPORT_DATA/make-export" 2000 7 >"$EXPORT"
+	journal_build
+	python3 "$REPORT_DATA/expect-from-export" <"$EXPORT" >"$BATS_TEST_TMPDIR/expected.json"
+	run -0 report --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/got.json"
+	python3 - "$BATS_TEST_TMPDIR/expected.json" "$BATS_TEST_TMPDIR/got.json" <<'EOF'
+import json, sys
+want = json.load(open(sys.argv[1]))
+got = json.load(open(sys.argv[2]))
+got["end_reasons"] = {k: v for k, v in got["end_reasons"].items() if v}
+got["hold_time"] = [c["sessions"] for c in got["hold_time"]]
+for h in got["top_helo"]:
+    assert h.pop("error_sec") == 0, h
+# the median is the floor of a histogram bucket at most 1/8192 of it wide
+m, w = got.pop("median_hold_sec"), want.pop("median_hold_sec")
+assert w - w / 8192 - 0.001 <= m <= w, (m, w)
+for key in want:
+    assert got[key] == want[key], (key, got[key], want[key])
+EOF
+}
+
+@test "a journal that cannot be opened exits 66 with one line" {
+	run -66 --separate-stderr "$REPORT" --file "$BATS_TEST_TMPDIR/none.journal"
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" '^tarpit-report: cannot open the journal'
+	run -66 --separate-stderr "$REPORT" --directory "$BATS_TEST_TMPDIR/none"
+	assert_regex "$stderr" '^tarpit-report: cannot open the journal in .*/none: No such file or directory$'
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run -66 --separate-stderr "$REPORT" --directory "$BATS_TEST_TMPDIR/empty"
+	assert_equal "$stderr" "tarpit-report: no journal files could be read in $BATS_TEST_TMPDIR/empty"
+	assert_output ''
+}
+
+@test "a directory of journal files is read whole" {
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	session_records 0 701 192.0.2.1 1 1.000 quit 0
+	journal_build
+	mv "$JOURNAL" "$BATS_TEST_TMPDIR/dir/one.journal"
+	: >"$EXPORT"
+	session_records 10 702 192.0.2.2 1 2.000 quit 0
+	journal_build
+	mv "$JOURNAL" "$BATS_TEST_TMPDIR/dir/two.journal"
+	run -0 "$REPORT" --json --directory "$BATS_TEST_TMPDIR/dir"
+	assert_json 'd["sessions"], d["distinct_addresses"], d["held_sec"]' '[2, 2, 3.0]'
+	run -0 "$REPORT" --json --file "$BATS_TEST_TMPDIR/dir/one.journal" --file "$BATS_TEST_TMPDIR/dir/two.journal"
+	assert_json 'd["sessions"]' 2
+}
+
+# usage_error EXPECTED-LINE ARGS...: exit 64, nothing on stdout, EXPECTED-LINE alone on stderr.
+usage_error() {
+	local want=$1
+	shift
+	run -64 --separate-stderr "$REPORT" "$@"
+	assert_output ''
+	assert_equal "$stderr" "tarpit-report: $want"
+}
+
+@test "a bad option value is one line naming the option and what it accepts, exit 64" {
+	local forms="a time (now, today, yesterday, -1h, '2h ago', 2026-12-01, '2026-12-01 10:00', @unix-seconds)"
+	usage_error "--since: 'soon' is not $forms" --since soon
+	usage_error "--until: '2026-02-30' is not $forms" --until 2026-02-30
+	usage_error "--since: '-1x' is not $forms" -S -1x
+	usage_error "--until: '' is not $forms" --until
+	usage_error "--since: '25:00' is not $forms" --since 25:00
+	usage_error "--since: '@1.0000001' is not $forms" --since @1.0000001
+	usage_error "--since: '?[2J' is not $forms" --since $'\e[2J'
+	usage_error "--since: must be before --until" --since today --until yesterday
+	usage_error "--json, --prometheus and --addresses exclude each other" --json --prometheus
+	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
+	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" --jsn
+	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" -x
+	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" --json=1
+	usage_error "unexpected argument 'x.journal'; journal files go with --file" x.journal
+}
+
+@test "--help prints the usage with its defaults and exit codes; --version the version" {
+	run -0 --separate-stderr "$REPORT" --help
+	assert_line --index 0 'usage: tarpit-report [--json | --prometheus | --addresses] [-S time] [-U time]'
+	assert_line --partial 'read FILE; up to 64 times'
+	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
+	assert_line --partial 'up to 4096 distinct ones'
+	assert_line --partial 'Exit status: 0 success, 64 usage error, 66 cannot open the journal,'
+	assert_line --partial '71 out of memory, 74 cannot read the journal or write the report.'
+	assert_equal "$stderr" ''
+	run -0 "$REPORT" -V
+	assert_output 'tarpit-report 0.1'
+}
+
+@test "a report that cannot be written exits 74" {
+	eight_sessions
+	run -74 --separate-stderr bash -c '"$0" --file "$1" >/dev/full' "$REPORT" "$JOURNAL"
+	assert_regex "$stderr" '^tarpit-report: cannot write the report: No space left on device$'
+}
+
+# --- the real tarpit, into a journald of our own --------------------------------------
+
+journal_session_count() {
+	in_journal journalctl --sync
+	[[ $(in_journal journalctl -q --no-pager -o cat MESSAGE_ID=$MSG_CONNECT | wc -l) == "$1" ]]
+}
+
+@test "sessions of the real tarpit, logged to a test journald, are reported as they ended" {
+	common_setup
+	journald_start
+	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)
+	REMOTE_ADDR=192.0.2.80 REMOTE_PORT=5001 session 'QUIT\r\n' -l journal
+	REMOTE_ADDR=192.0.2.80 REMOTE_PORT=5002 session_signalled TERM 'EHLO spam.example\r\n' -d 0.01 -l journal
+	REMOTE_ADDR=2001:db8::80 REMOTE_PORT=5003 silent_session --helo-timeout 0.2 -l journal
+	# a session still going when the report runs
+	REMOTE_ADDR=198.51.100.80 REMOTE_PORT=5004 session_spawn /dev/zero -d 0.05 -l journal
+	wait_until 5 journal_session_count 4
+	run -0 in_journal "$REPORT" --json
+	assert_json 'd["sessions"], d["distinct_addresses"], d["still_held"], d["lost"], d["skipped_records"]' '[3, 2, 1, 0, 0]'
+	assert_json 'sorted(k for k, v in d["end_reasons"].items() if v)' '["helo-timeout", "quit", "signal"]'
+	assert_json 'd["top_helo"][0]["helo"], d["top_helo"][0]["sessions"]' '["spam.example", 1]'
+	# the input was there before the banner, but not on the silent session's FIFO
+	assert_json 'd["pregreet_sessions"]' 2
+	assert_json 'sorted((a["address"], a["sessions"]) for a in d["top_addresses"])' '[["192.0.2.80", 2], ["2001:db8::80", 1]]'
+	# the time figures, from the journal's own DURATION_SEC values
+	local durations
+	durations=$(in_journal journalctl -q --no-pager -o json MESSAGE_ID=$MSG_DISCONNECT | jq -r .DURATION_SEC | paste -sd ' ')
+	assert_json 'd["held_sec"], d["longest_hold_sec"]' "$(python3 -c 'import sys
+ms = [round(float(s) * 1000) for s in sys.argv[1:]]
+print("[%s, %s]" % (sum(ms) / 1000, max(ms) / 1000))' $durations)"
+	kill -TERM "$SESSION_PID"
+	session_wait
+	run -0 in_journal "$REPORT" --json
+	assert_json 'd["sessions"], d["still_held"], d["end_reasons"]["signal"]' '[4, 0, 2]'
+	run -0 in_journal "$REPORT" --addresses
+	assert_line 198.51.100.80
+	assert_line 192.0.2.80
+	assert_line 2001:db8::80
+}
