@@ -74,7 +74,7 @@
 #define TOKEN_MIN         8    /* characters in a trickled line */
 #define TOKEN_MAX         64   /* characters in a trickled line */
 #define RECEIVE_BUFFER    1024 /* octets: pipelined input just waits here */
-#define RECORD_MAX        1024 /* octets in one log line */
+#define RECORD_MAX        512  /* octets in one log line; the longest is 491 */
 #define JOURNAL_FIELDS_MAX 16  /* fields in one journal entry */
 #define MS_DECIMALS       3    /* seconds are read to the millisecond */
 
@@ -335,7 +335,9 @@ format_range(char *buf, size_t size, const struct seconds_option *o)
 	snprintf(buf, size, "default %s, %s to %s", def, min, max);
 }
 
-static void __attribute__((noreturn))
+/* Never inlined: its buffer would deepen main's frame, and every held
+ * session would keep those stack pages. */
+static void __attribute__((noreturn, noinline, cold))
 usage(void)
 {
 	char text[2048], delay[96], max_time[96], helo[96];
@@ -672,7 +674,8 @@ journal_send(const struct iovec *fields, int n)
 }
 #endif
 
-/* A journal entry: "FIELD=value" strings, one iovec each. */
+/* A journal entry: "FIELD=value" strings, one iovec each: MESSAGE repeats
+ * the fields, and the fixed ones and the names add less than a line more. */
 struct journal_entry {
 	char storage[RECORD_MAX * 3];
 	size_t used;
