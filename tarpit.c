@@ -115,6 +115,7 @@ struct session {
 	unsigned int port;         /* 0: unknown */
 	bool input_is_socket;
 	bool output_is_socket;
+	bool output_apart;         /* fd 1 is a socket other than fd 0 */
 	bool half_closed;          /* the peer sent FIN but may still read */
 	bool pregreet;
 	enum command command;
@@ -268,6 +269,15 @@ fd_is_socket(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static bool
+same_file(int fd1, int fd2)
+{
+	struct stat st1, st2;
+
+	return fstat(fd1, &st1) == 0 && fstat(fd2, &st2) == 0 &&
+	    st1.st_dev == st2.st_dev && st1.st_ino == st2.st_ino;
 }
 
 /*
@@ -819,17 +829,20 @@ wait_until(struct pollfd *fds, nfds_t nfds, int64_t deadline)
 
 /*
  * Writes all of buf by the deadline.  The descriptor may be shared with the
- * launcher, so it is never made non-blocking: each write waits for room first.
+ * launcher, so it is never made non-blocking: a socket is sent to with
+ * MSG_DONTWAIT, and waited on only when full; anything else is waited on
+ * for room before each write.
  */
 static bool
 write_all(struct session *s, const char *buf, size_t len, int64_t deadline)
 {
 	struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	bool wait_first = !s->output_is_socket;
 	ssize_t n;
 
 	while (len > 0) {
-		if (wait_until(&out, 1, deadline) != WAIT_READY ||
-		    (out.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0)
+		if (wait_first && (wait_until(&out, 1, deadline) != WAIT_READY ||
+		    (out.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0))
 			return false;
 		if (s->output_is_socket)
 			n = send(STDOUT_FILENO, buf, len,
@@ -837,9 +850,10 @@ write_all(struct session *s, const char *buf, size_t len, int64_t deadline)
 		else
 			n = write(STDOUT_FILENO, buf, len);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			return false;
+			if (errno != EAGAIN && errno != EINTR)
+				return false;
+			wait_first = true;
+			continue;
 		}
 		s->bytes_sent += (unsigned long long)n;
 		buf += n;
@@ -1014,7 +1028,7 @@ wait_for_event(const struct session *s, int64_t deadline)
 	struct pollfd fds[2] = {
 		{ .fd = s->input_is_socket ? STDIN_FILENO : -1,
 		  .events = s->half_closed ? 0 : POLLRDHUP },
-		{ .fd = s->output_is_socket ? STDOUT_FILENO : -1, .events = 0 },
+		{ .fd = s->output_apart ? STDOUT_FILENO : -1, .events = 0 },
 	};
 
 	switch (wait_until(fds, 2, deadline)) {
@@ -1288,6 +1302,8 @@ main(int argc, char **argv)
 	    s.start_ms + config.max_time_ms;
 	s.input_is_socket = fd_is_socket(STDIN_FILENO);
 	s.output_is_socket = fd_is_socket(STDOUT_FILENO);
+	s.output_apart = s.output_is_socket && !same_file(STDIN_FILENO,
+	    STDOUT_FILENO);
 	/* The banner goes first; the rest of the set-up waits behind it. */
 	s.pregreet = input_waiting();
 	greeted = write_reply(&s, &config, "220", "ESMTP", s.end_ms);
