@@ -5,6 +5,7 @@ PREFIX = /usr/local
 BINDIR = $(PREFIX)/sbin
 REPORT_BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
+DOCDIR = $(PREFIX)/share/doc/tarpit
 UNITDIR = `pkg-config --variable=systemdsystemunitdir systemd`
 SYSUSERSDIR = `pkg-config --variable=sysusersdir systemd`
 XINETDDIR = /etc/xinetd.d
@@ -146,7 +147,7 @@ bench-smoke: tarpit tarpit-static bench/floor
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(REPORT_BINDIR)
 	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
-	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
 	cp tarpit $(DESTDIR)$(BINDIR)/tarpit
 	chmod 755 $(DESTDIR)$(BINDIR)/tarpit
 	cp man/tarpit.8 $(DESTDIR)$(MANDIR)/man8/tarpit.8
@@ -157,11 +158,13 @@ install: all
 	sed 's|@SBINDIR@|$(BINDIR)|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
 	cp units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
+	cp units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 	chmod 644 $(DESTDIR)$(MANDIR)/man8/tarpit.8 \
 	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1 \
 	    $(DESTDIR)$(UNITDIR)/tarpit.socket \
 	    $(DESTDIR)$(UNITDIR)/tarpit@.service \
-	    $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
+	    $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf \
+	    $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 
 install-xinetd: install
 	mkdir -p $(DESTDIR)$(XINETDDIR)
@@ -174,6 +177,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit@.service
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf $(DESTDIR)$(XINETDDIR)/tarpit
+	rm -f $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 
 clean:
 	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report bench/floor \

@@ -84,6 +84,50 @@ trickled_at_least() {
 	assert_output ''
 }
 
+# security_score UNIT-FILE...: the exposure level systemd-analyze gives the units
+# given, concatenated, with @SBINDIR@ filled in.
+security_score() {
+	local unit=$BATS_TEST_TMPDIR/score/tarpit@.service
+	mkdir -p "${unit%/*}"
+	cat "$@" | sed "s|@SBINDIR@|$NSPAWN_SBINDIR|" >"$unit"
+	systemd-analyze security --offline=yes --no-pager "$unit" |
+		sed -n 's/^→ Overall exposure level for tarpit@i\.service: \([0-9.]* [A-Z]*\).*/\1/p'
+}
+
+@test "systemd-analyze security scores the shipped service 6.3 and the opt-in sandbox 0.8, as the README says" {
+	local units=$BATS_TEST_DIRNAME/../units
+	run -0 security_score "$units/tarpit@.service"
+	assert_output '6.3 MEDIUM'
+	grep -q 'scores 6.3 MEDIUM' "$BATS_TEST_DIRNAME/../README.md"
+	run -0 security_score "$units/tarpit@.service" "$units/tarpit-sandbox.conf"
+	assert_output '0.8 SAFE'
+	grep -q 'scores 0.8 SAFE' "$BATS_TEST_DIRNAME/../README.md"
+}
+
+@test "with the opt-in sandbox drop-in, an instance starts, trickles and logs, in its own namespaces" {
+	local pid ns
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	unit_dropin tarpit@.service test-sandbox "$(cat "$BATS_TEST_DIRNAME/../units/tarpit-sandbox.conf")"
+	hold_session sandbox.example 127.0.0.1
+	wait_until 5 trickled_at_least sandbox.example 2
+	pid=$(unit_property "$HELD_UNIT" MainPID)
+	assert_equal "$(unit_property "$HELD_UNIT" ProtectSystem)" strict
+	assert_equal "$(unit_property "$HELD_UNIT" PrivateNetwork)" yes
+	# its own mount, network and user namespaces
+	for ns in mnt net user; do
+		[[ $(in_container readlink "/proc/$pid/ns/$ns") != $(in_container readlink "/proc/1/ns/$ns") ]] ||
+			fail "the instance shares the $ns namespace of PID 1"
+	done
+	run -0 in_container cat "/proc/$pid/status"
+	assert_line --regexp '^NoNewPrivs:\s+1$'
+	assert_line --regexp '^Seccomp:\s+2$'
+	in_container systemctl stop "$HELD_UNIT"
+	wait_until 5 session_ended sandbox.example
+	run -0 journal_entry disconnect "$HELD_PORT"
+	assert_line HELO=sandbox.example
+	assert_line END_REASON=signal
+}
+
 @test "IPv4 and IPv6 clients get the banner, 250- lines after HELO, and are logged by their plain address" {
 	local address port
 	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
