@@ -281,6 +281,18 @@ same_file(int fd1, int fd2)
 }
 
 /*
+ * One line to syslog(3).  Its socket is opened for each record rather than
+ * kept for the hours a bot is held, when it would cost the kernel memory.
+ */
+static void
+syslog_line(int priority, const char *line)
+{
+	openlog("tarpit", LOG_PID, LOG_MAIL);
+	syslog(priority, "%s", line);
+	closelog();
+}
+
+/*
  * Errors before the session go to stderr, except when stderr is the client
  * (xinetd hands over the socket as fd 2): then to syslog.
  */
@@ -296,8 +308,7 @@ die(int status, const char *fmt, ...)
 	va_end(ap);
 	len = strlen(line);
 	if (fd_is_socket(STDERR_FILENO)) {
-		openlog("tarpit", LOG_PID, LOG_MAIL);
-		syslog(LOG_ERR, "%s", line + prefix);
+		syslog_line(LOG_ERR, line + prefix);
 	} else {
 		line[len++] = '\n';
 		(void)!write(STDERR_FILENO, line, len);
@@ -615,8 +626,6 @@ log_open(enum log_target target)
 	default:
 		break;
 	}
-	if (target == TARGET_SYSLOG)
-		openlog("tarpit", LOG_PID | LOG_NDELAY, LOG_MAIL);
 	/*
 	 * syslog(3) stamps records in local time, and its first call reads the
 	 * zone file: read it now, before the sandbox forbids opening files.
@@ -648,7 +657,8 @@ record_format_line(char *line, size_t size, const char *event,
 /*
  * The journal's native protocol, for clients that cannot link libsystemd:
  * one datagram of "FIELD=value\n" lines.  No value here holds a newline, so
- * the binary form for such values is never needed.
+ * the binary form for such values is never needed.  As with syslog, the
+ * socket lives for one record only.
  */
 static int
 journal_send(const struct iovec *fields, int n)
@@ -656,10 +666,9 @@ journal_send(const struct iovec *fields, int n)
 	static const struct sockaddr_un journal = {
 		.sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET,
 	};
-	static int fd = -1;
 	struct iovec iov[2 * JOURNAL_FIELDS_MAX];
 	struct msghdr msg;
-	int i;
+	int i, fd, result = 0;
 
 	for (i = 0; i < n && i < JOURNAL_FIELDS_MAX; i++) {
 		iov[2 * i] = fields[i];
@@ -670,11 +679,12 @@ journal_send(const struct iovec *fields, int n)
 	msg.msg_namelen = sizeof(journal);
 	msg.msg_iov = iov;
 	msg.msg_iovlen = (size_t)(2 * i);
-	if (fd == -1)
-		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 || sendmsg(fd, &msg, MSG_NOSIGNAL) == -1)
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return -errno;
-	return 0;
+	if (sendmsg(fd, &msg, MSG_NOSIGNAL) == -1)
+		result = -errno;
+	close(fd);
+	return result;
 }
 #else
 static int
@@ -749,11 +759,10 @@ log_record(const char *event, const char *message_id,
 		if (journal_write(event, message_id, line, fields, n) >= 0 ||
 		    !log_fallback)
 			break;
-		openlog("tarpit", LOG_PID | LOG_NDELAY, LOG_MAIL);
 		log_backend = TARGET_SYSLOG;
 		/* FALLTHROUGH */
 	case TARGET_SYSLOG:
-		syslog(LOG_INFO, "%s", line);
+		syslog_line(LOG_INFO, line);
 		break;
 	case TARGET_STDERR:
 		len = strlen(line);

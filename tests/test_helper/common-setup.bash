@@ -43,6 +43,13 @@ wait_until() {
 	done
 }
 
+# process_gone PID: true once PID has exited (a zombie counts as gone).
+process_gone() {
+	local state
+	state=$(ps -o stat= -p "$1") || return 0
+	[[ $state == Z* ]]
+}
+
 # free_port: a TCP port that is free on the IPv4 and IPv6 loopback right now.
 free_port() {
 	python3 -c 'import socket
@@ -336,4 +343,56 @@ in_syslog_ns() {
 syslog_records() {
 	wait_until 5 grep -q "remote_port=$REMOTE_PORT .*end_reason=" "$SYSLOG_FILE" || return 1
 	grep -a " remote_port=$REMOTE_PORT\( \|$\)" "$SYSLOG_FILE" | sed 's/^<[0-9]*>.*tarpit\(\[[0-9]*\]\)\{0,1\}: //'
+}
+
+# --- hostile clients and faults -----------------------------------------------------
+
+# journald_start_in_syslog_ns: journald_start, but in a namespace made inside
+# syslog_start's, so that one namespace has both a journal socket and the /dev/log
+# receiver.  It runs journald_start with its unshare(1) entered there first: the
+# stand-in execs, so JOURNALD_PID is still journald's own PID.
+journald_start_in_syslog_ns() {
+	unshare() { exec nsenter -t "$SYSLOG_NS_PID" -m -- unshare "$@"; }
+	journald_start
+	unset -f unshare
+}
+
+# netns_pair_create: two network namespaces of our own, $NETNS_SERVER (169.254.25.1)
+# and $NETNS_CLIENT (169.254.25.2), joined by a veth pair whose client end is
+# "$NETNS_CLIENT_LINK"; the link-local addresses exist only inside them.
+netns_pair_create() {
+	NETNS_SERVER=tarpit-srv-$BATS_ROOT_PID-$BATS_TEST_NUMBER
+	NETNS_CLIENT=tarpit-cli-$BATS_ROOT_PID-$BATS_TEST_NUMBER
+	NETNS_CLIENT_LINK=veth-client
+	ip netns add "$NETNS_SERVER"
+	ip netns add "$NETNS_CLIENT"
+	ip link add veth-server netns "$NETNS_SERVER" type veth \
+		peer name "$NETNS_CLIENT_LINK" netns "$NETNS_CLIENT"
+	ip -n "$NETNS_SERVER" addr add 169.254.25.1/30 dev veth-server
+	ip -n "$NETNS_CLIENT" addr add 169.254.25.2/30 dev "$NETNS_CLIENT_LINK"
+	ip -n "$NETNS_SERVER" link set veth-server up
+	ip -n "$NETNS_CLIENT" link set "$NETNS_CLIENT_LINK" up
+}
+
+netns_pair_delete() {
+	[[ -z ${NETNS_SERVER-} ]] || ip netns delete "$NETNS_SERVER" 2>/dev/null || true
+	[[ -z ${NETNS_CLIENT-} ]] || ip netns delete "$NETNS_CLIENT" 2>/dev/null || true
+	NETNS_SERVER= NETNS_CLIENT=
+}
+
+# activator_start_in_netns NETNS ADDRESS [TARPIT-ARGS...]: activator_start with the
+# activator in network namespace NETNS.  Its setsid(1) is stood in for by one that
+# execs setsid and "ip netns exec", so ACTIVATOR_PID stays the activator's PID.
+activator_start_in_netns() {
+	ACTIVATOR_NETNS=$1
+	shift
+	setsid() { exec setsid ip netns exec "$ACTIVATOR_NETNS" "$@"; }
+	activator_start "$@"
+	unset -f setsid
+}
+
+# assert_between LOW VALUE HIGH [WHAT]: LOW <= VALUE <= HIGH, as numbers with fractions.
+assert_between() {
+	awk -v lo="$1" -v v="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' ||
+		fail "${4:-value} $2 is not from $1 to $3"
 }

@@ -155,9 +155,9 @@ journal_entry_by() {
 # remove what nspawn and the container leave on the host: its cgroups and /run dirs.
 nspawn_teardown() {
 	[[ -n ${NSPAWN_PID-} ]] || return 0
-	if ! nspawn_gone; then
+	if ! process_gone "$NSPAWN_PID"; then
 		kill -TERM "$NSPAWN_PID" 2>/dev/null
-		wait_until 15 nspawn_gone || kill -KILL "$NSPAWN_PID" 2>/dev/null
+		wait_until 15 process_gone "$NSPAWN_PID" || kill -KILL "$NSPAWN_PID" 2>/dev/null
 	fi
 	wait "$NSPAWN_PID" 2>/dev/null || true
 	nspawn_cgroups_remove
@@ -166,12 +166,6 @@ nspawn_teardown() {
 	# the mount point of every volatile root: only when no other container uses it
 	pgrep -x systemd-nspawn >/dev/null || rmdir /run/systemd/nspawn-root 2>/dev/null || true
 	NSPAWN_PID=
-}
-
-nspawn_gone() {
-	local state
-	state=$(ps -o stat= -p "$NSPAWN_PID") || return 0
-	[[ $state == Z* ]]
 }
 
 # --- cgroups ------------------------------------------------------------------------

@@ -54,15 +54,9 @@ xinetd_entry() {
 xinetd_stop() {
 	[[ -n ${XINETD_PID-} ]] || return 0
 	kill -TERM "$XINETD_PID" 2>/dev/null || true
-	wait_until 5 xinetd_gone || kill -KILL "$XINETD_PID" 2>/dev/null || true
+	wait_until 5 process_gone "$XINETD_PID" || kill -KILL "$XINETD_PID" 2>/dev/null || true
 	wait "$XINETD_PID" 2>/dev/null || true
 	XINETD_PID=
-}
-
-xinetd_gone() {
-	local state
-	state=$(ps -o stat= -p "$XINETD_PID") || return 0
-	[[ $state == Z* ]]
 }
 
 # in_xinetd_net COMMAND...: run COMMAND on xinetd's network, where it listens.
