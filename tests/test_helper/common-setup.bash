@@ -295,6 +295,21 @@ journal_json() {
 	in_journal journalctl -q -o json --no-pager SYSLOG_IDENTIFIER=tarpit REMOTE_PORT="$REMOTE_PORT" "$@"
 }
 
+# one_journal_entry RUN MATCH...: the one tarpit entry matching the journalctl MATCHes,
+# read with journalctl run through RUN (in_journal, in_container), one FIELD=VALUE a
+# line; fails unless there is exactly one.
+one_journal_entry() {
+	local run=$1 entries
+	shift
+	"$run" journalctl --sync
+	entries=$("$run" journalctl -q -o json --no-pager SYSLOG_IDENTIFIER=tarpit "$@")
+	if [[ -z $entries || $entries == *$'\n'* ]]; then
+		echo "expected one entry with $*, got: $entries" >&2
+		return 1
+	fi
+	jq -r 'to_entries[] | "\(.key)=\(.value)"' <<<"$entries"
+}
+
 journal_records() {
 	journal_json | jq -r .MESSAGE
 }

@@ -125,28 +125,12 @@ container_flood() {
 # journal_entry EVENT PORT: the one tarpit journal entry of EVENT (connect, disconnect)
 # for the client port PORT, one FIELD=VALUE a line; fails unless there is exactly one.
 journal_entry() {
-	local entries
-	in_container journalctl --sync
-	entries=$(in_container journalctl -q -o json --no-pager SYSLOG_IDENTIFIER=tarpit \
-		TARPIT_EVENT="$1" REMOTE_PORT="$2")
-	if [[ -z $entries || $entries == *$'\n'* ]]; then
-		echo "expected one $1 entry for port $2, got: $entries" >&2
-		return 1
-	fi
-	jq -r 'to_entries[] | "\(.key)=\(.value)"' <<<"$entries"
+	one_journal_entry in_container TARPIT_EVENT="$1" REMOTE_PORT="$2"
 }
 
 # journal_entry_by FIELD=VALUE EVENT: the same, found by another field (HELO=...).
 journal_entry_by() {
-	local entries
-	in_container journalctl --sync
-	entries=$(in_container journalctl -q -o json --no-pager SYSLOG_IDENTIFIER=tarpit \
-		TARPIT_EVENT="$2" "$1")
-	if [[ -z $entries || $entries == *$'\n'* ]]; then
-		echo "expected one $2 entry with $1, got: $entries" >&2
-		return 1
-	fi
-	jq -r 'to_entries[] | "\(.key)=\(.value)"' <<<"$entries"
+	one_journal_entry in_container TARPIT_EVENT="$2" "$1"
 }
 
 # --- teardown -----------------------------------------------------------------------

@@ -77,13 +77,5 @@ xinetd_session_pids() {
 # xinetd_journal_entry EVENT PORT: the one tarpit entry of EVENT for client port PORT
 # in the test journal, one FIELD=VALUE a line; fails unless there is exactly one.
 xinetd_journal_entry() {
-	local entries
-	in_journal journalctl --sync
-	entries=$(in_journal journalctl -q -o json --no-pager SYSLOG_IDENTIFIER=tarpit \
-		TARPIT_EVENT="$1" REMOTE_PORT="$2")
-	if [[ -z $entries || $entries == *$'\n'* ]]; then
-		echo "expected one $1 entry for port $2, got: $entries" >&2
-		return 1
-	fi
-	jq -r 'to_entries[] | "\(.key)=\(.value)"' <<<"$entries"
+	one_journal_entry in_journal TARPIT_EVENT="$1" REMOTE_PORT="$2"
 }
