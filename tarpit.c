@@ -316,7 +316,7 @@ die(int status, const char *fmt, ...)
 	exit(status);
 }
 
-/* The range and default of an option in seconds, for --help and errors. */
+/* The range and default of an option in seconds: parsing, --help, errors. */
 struct seconds_option {
 	long min_ms;
 	long max_ms;
@@ -1231,8 +1231,8 @@ socket_setup(const struct config *c)
 
 /*
  * What a session does after set-up, and nothing more; anything else kills
- * the process.  Unix sockets stay allowed because syslog(3) reconnects to
- * /dev/log by itself, and a journal that goes away falls back to syslog.
+ * the process.  Unix sockets stay allowed because every log record opens its
+ * own, and a journal that goes away falls back to syslog.
  * Modelled on OpenSSH's sandbox-seccomp-filter.c.
  */
 static const struct sock_filter sandbox_filter[] = {
