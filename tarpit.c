@@ -271,15 +271,6 @@ fd_is_socket(int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-static bool
-same_file(int fd1, int fd2)
-{
-	struct stat st1, st2;
-
-	return fstat(fd1, &st1) == 0 && fstat(fd2, &st2) == 0 &&
-	    st1.st_dev == st2.st_dev && st1.st_ino == st2.st_ino;
-}
-
 /*
  * One line to syslog(3).  Its socket is opened for each record rather than
  * kept for the hours a bot is held, when it would cost the kernel memory.
@@ -903,6 +894,20 @@ write_trickle_line(struct session *s)
 	return write_all(s, line, len, s->end_ms);
 }
 
+/* What fd 0 and fd 1 are: sockets, and one socket or two. */
+static void
+descriptors_inspect(struct session *s)
+{
+	struct stat in, out;
+	bool in_ok = fstat(STDIN_FILENO, &in) == 0;
+	bool out_ok = fstat(STDOUT_FILENO, &out) == 0;
+
+	s->input_is_socket = in_ok && S_ISSOCK(in.st_mode);
+	s->output_is_socket = out_ok && S_ISSOCK(out.st_mode);
+	s->output_apart = s->output_is_socket && !(s->input_is_socket &&
+	    in.st_dev == out.st_dev && in.st_ino == out.st_ino);
+}
+
 /* Data the client sent before the banner: a bot that does not wait. */
 static bool
 input_waiting(void)
@@ -1309,10 +1314,7 @@ main(int argc, char **argv)
 	s.start_ms = now_ms();
 	s.end_ms = config.max_time_ms == 0 ? NO_DEADLINE :
 	    s.start_ms + config.max_time_ms;
-	s.input_is_socket = fd_is_socket(STDIN_FILENO);
-	s.output_is_socket = fd_is_socket(STDOUT_FILENO);
-	s.output_apart = s.output_is_socket && !same_file(STDIN_FILENO,
-	    STDOUT_FILENO);
+	descriptors_inspect(&s);
 	/* The banner goes first; the rest of the set-up waits behind it. */
 	s.pregreet = input_waiting();
 	greeted = write_reply(&s, &config, "220", "ESMTP", s.end_ms);
