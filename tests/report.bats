@@ -422,7 +422,7 @@ journal_session_count() {
 	assert_json 'd["held_sec"], d["longest_hold_sec"]' "$(python3 -c 'import sys
 ms = [round(float(s) * 1000) for s in sys.argv[1:]]
 print("[%s, %s]" % (sum(ms) / 1000, max(ms) / 1000))' $durations)"
-	kill -TERM "$SESSION_PID"
+	session_signal TERM
 	session_wait
 	run -0 in_journal "$REPORT" --json
 	assert_json 'd["sessions"], d["still_held"], d["end_reasons"]["signal"]' '[4, 0, 2]'

@@ -80,8 +80,21 @@ session_signalled() {
 	shift
 	session_start "$@"
 	wait_until 5 trickling_or_ended
-	kill -s "$signal" "$SESSION_PID" 2>/dev/null || true
+	session_signal "$signal"
 	session_wait
+}
+
+# session_signal SIGNAL: send SIGNAL once to the process that runs tarpit, as systemd
+# does on stop.  Not through timeout(1): it sends a signal it is given on to its child
+# and then to its whole process group, so tarpit would get it twice, and under
+# LeakSanitizer a second signal still pending at exit can hang the leak check.
+session_signal() {
+	local pid=$SESSION_PID child
+	# the last of timeout, any wrapper (nsenter execs), tarpit
+	while child=$(pgrep -P "$pid" | head -n 1) && [[ -n $child ]]; do
+		pid=$child
+	done
+	kill -s "$1" "$pid" 2>/dev/null || true
 }
 
 trickling_or_ended() {
@@ -102,7 +115,7 @@ session_start() {
 }
 
 # session_spawn STDIN [TARPIT-ARGS...]: start $TARPIT in the background, bounded by
-# timeout(1), which passes signals sent to $SESSION_PID on to it.  Opening STDIN
+# timeout(1).  Opening STDIN
 # read-write keeps a FIFO from ever reaching end of file.
 session_spawn() {
 	local stdin=$1
