@@ -33,7 +33,7 @@ session_across_journald_stop() {
 	session_start 'HELO stale.example\r\n' -d 0.05 -t 2 -H mx.test -l "$1"
 	wait_until 3 journal_has connect
 	local tarpit_pid
-	tarpit_pid=$(pgrep -P "$SESSION_PID")
+	tarpit_pid=$(session_tarpit_pid)
 	kill -KILL "$JOURNALD_PID"
 	wait "$JOURNALD_PID" 2>/dev/null || true
 	JOURNALD_PID=

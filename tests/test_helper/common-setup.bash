@@ -89,12 +89,17 @@ session_signalled() {
 # and then to its whole process group, so tarpit would get it twice, and under
 # LeakSanitizer a second signal still pending at exit can hang the leak check.
 session_signal() {
+	kill -s "$1" "$(session_tarpit_pid)" 2>/dev/null || true
+}
+
+# session_tarpit_pid: the pid of the process that runs tarpit, the last of timeout,
+# any wrapper (nsenter execs) and tarpit.
+session_tarpit_pid() {
 	local pid=$SESSION_PID child
-	# the last of timeout, any wrapper (nsenter execs), tarpit
 	while child=$(pgrep -P "$pid" | head -n 1) && [[ -n $child ]]; do
 		pid=$child
 	done
-	kill -s "$1" "$pid" 2>/dev/null || true
+	echo "$pid"
 }
 
 trickling_or_ended() {
