@@ -36,8 +36,14 @@ tarpit: tarpit.c
 	$(BUILD_$(STATIC)) -o $@ tarpit.c $(LIBS_$(STATIC))
 
 # Reads the records back through sd-journal: always against libsystemd.
-tarpit-report: tarpit-report.c
-	$(BUILD_0) -o $@ tarpit-report.c $(LIBS_0)
+# report/report.h says which file does what.
+REPORT_SOURCES = report/main.c report/journal.c report/record.c \
+    report/table.c report/tally.c report/time.c report/number.c \
+    report/format.c report/text.c report/json.c report/prometheus.c \
+    report/addresses.c report/util.c
+REPORT_HEADERS = report/report.h
+tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
+	$(BUILD_0) -o $@ $(REPORT_SOURCES) $(LIBS_0)
 
 # The static build beside the default one, for make check and bench.
 tarpit-static: tarpit.c
@@ -114,7 +120,7 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
     -bugprone-not-null-terminated-result,-cert-err33-c,\
     -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
 # One file at a time: clang-tidy 14 given both mixes up their two die().
-SOURCES = tarpit.c tarpit-report.c
+SOURCES = tarpit.c $(REPORT_SOURCES)
 lint:
 	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1
 	for f in $(SOURCES); do \

@@ -1,0 +1,240 @@
+/*
+ * tarpit-report: what the tar pit caught, read back from the journal.
+ *
+ * It reads the connect and disconnect records tarpit(8) writes, one entry
+ * at a time through sd-journal, and reports how many sessions there were,
+ * how long they were held, and the worst addresses and HELO names.  Memory
+ * grows with the distinct addresses and the sessions still open, never with
+ * the number of records.
+ *
+ * Copyright (C) 2026 The tarpit authors
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  See COPYING.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "report.h"
+
+/* The output formats, one file each: a new one is a file and a line here. */
+static void (*const printers[])(const struct options *, struct tally *) = {
+	[OUTPUT_TEXT] = text_print,
+	[OUTPUT_JSON] = json_print,
+	[OUTPUT_PROMETHEUS] = prometheus_print,
+	[OUTPUT_ADDRESSES] = addresses_print,
+};
+
+static void
+report_print(const struct options *o, struct tally *tl)
+{
+	printers[o->output](o, tl);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EX_IOERR, "cannot write the report: %s", strerror(errno));
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	printf("usage: tarpit-report [--json | --prometheus | --addresses]"
+	    " [-S time] [-U time]\n"
+	    "                     [-D directory | --file file ...]\n"
+	    "       tarpit-report -h | -V\n"
+	    "Reports what tarpit(8) caught, from its records in the journal.\n"
+	    "  -S, --since TIME      window start, included (default: the"
+	    " journal's start)\n"
+	    "  -U, --until TIME      window end, excluded (default: none)\n"
+	    "  -D, --directory DIR   read the files in DIR (default: the system"
+	    " journal)\n"
+	    "      --file FILE       read FILE; up to %d times\n"
+	    "      --json            one JSON document\n"
+	    "      --prometheus      text format for node_exporter's textfile"
+	    " collector\n"
+	    "      --addresses       every address, one a line, the longest"
+	    " held first\n"
+	    "  -h, --help            print this help and exit\n"
+	    "  -V, --version         print the version and exit\n"
+	    "TIME: now, today, yesterday, tomorrow, -1h, -30min, -2d, '1h ago',"
+	    " 2026-12-01,\n"
+	    "  '2026-12-01 10:00[:00]', 10:00, @unix-seconds; a date or time"
+	    " may end in\n  ' UTC'.\n"
+	    "The table lists the top %d addresses and HELO names; HELO names"
+	    " are exact\n"
+	    "  up to %d distinct ones, and marked ~ where they may be"
+	    " overstated.\n"
+	    "Exit status: 0 success, %d usage error, %d cannot open the"
+	    " journal,\n"
+	    "  %d out of memory, %d cannot read the journal or write the"
+	    " report.\n",
+	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT,
+	    EX_OSERR, EX_IOERR);
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn))
+usage_error_argument(const char *option, const char *arg, const char *what)
+{
+	char text[ARGUMENT_SHOWN_MAX + 1];
+
+	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
+	die(EX_USAGE, "%s: '%s' is not %s", option, text, what);
+}
+
+enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES };
+
+static const struct option long_options[] = {
+	{ "since",      required_argument, NULL, 'S' },
+	{ "until",      required_argument, NULL, 'U' },
+	{ "directory",  required_argument, NULL, 'D' },
+	{ "file",       required_argument, NULL, OPT_FILE },
+	{ "json",       no_argument,       NULL, OPT_JSON },
+	{ "prometheus", no_argument,       NULL, OPT_PROMETHEUS },
+	{ "addresses",  no_argument,       NULL, OPT_ADDRESSES },
+	{ "help",       no_argument,       NULL, 'h' },
+	{ "version",    no_argument,       NULL, 'V' },
+	{ NULL,         0,                 NULL, 0 },
+};
+
+#define TIME_FORMS "a time (now, today, yesterday, -1h, '2h ago'," \
+    " 2026-12-01, '2026-12-01 10:00', @unix-seconds)"
+
+static void
+option_output(struct options *o, enum output output)
+{
+	if (o->output_set && o->output != output)
+		die(EX_USAGE, "--json, --prometheus and --addresses exclude"
+		    " each other");
+	o->output = output;
+	o->output_set = true;
+}
+
+static void
+options_set(struct options *o, int option, const char *arg, uint64_t now)
+{
+	switch (option) {
+	case 'S':
+		if (!time_parse(arg, now, &o->since_usec))
+			usage_error_argument("--since", arg, TIME_FORMS);
+		o->since_set = true;
+		break;
+	case 'U':
+		if (!time_parse(arg, now, &o->until_usec))
+			usage_error_argument("--until", arg, TIME_FORMS);
+		break;
+	case 'D':
+		if (arg[0] == '\0')
+			usage_error_argument("--directory", arg, "a directory");
+		o->directory = arg;
+		break;
+	case OPT_FILE:
+		if (arg[0] == '\0')
+			usage_error_argument("--file", arg, "a journal file");
+		if (o->nfiles == FILES_MAX)
+			die(EX_USAGE, "--file: at most %d files", FILES_MAX);
+		o->files[o->nfiles++] = arg;
+		break;
+	case OPT_JSON:
+		option_output(o, OUTPUT_JSON);
+		break;
+	case OPT_PROMETHEUS:
+		option_output(o, OUTPUT_PROMETHEUS);
+		break;
+	case OPT_ADDRESSES:
+		option_output(o, OUTPUT_ADDRESSES);
+		break;
+	}
+}
+
+static void __attribute__((noreturn))
+option_unknown(const char *arg)
+{
+	char text[ARGUMENT_SHOWN_MAX + 1];
+
+	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
+	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
+	    " (-U), --directory (-D), --file, --json, --prometheus,"
+	    " --addresses, --help (-h), --version (-V)", text);
+}
+
+static void
+options_check(const struct options *o, int argc, char **argv)
+{
+	char text[ARGUMENT_SHOWN_MAX + 1];
+
+	if (optind < argc) {
+		sanitize_for_terminal(text, sizeof(text), argv[optind], strlen(argv[optind]));
+		die(EX_USAGE, "unexpected argument '%s'; journal files go"
+		    " with --file", text);
+	}
+	if (o->directory != NULL && o->nfiles > 0)
+		die(EX_USAGE, "--directory and --file exclude each other");
+	if (o->since_set && o->until_usec != NO_END &&
+	    o->since_usec >= o->until_usec)
+		die(EX_USAGE, "--since: must be before --until");
+}
+
+static void
+options_parse(struct options *o, int argc, char **argv)
+{
+	char flag[3] = "-?";
+	struct timespec ts;
+	uint64_t now;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->until_usec = NO_END;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * USEC_PER_SEC +
+	    (uint64_t)ts.tv_nsec / 1000;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":S:U:D:hV", long_options,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+		case 'V':
+			printf("tarpit-report " REPORT_VERSION "\n");
+			exit(EXIT_SUCCESS);
+		case ':':
+			/* No value is a wrong value: the same one-line error. */
+			options_set(o, optopt, "", now);
+			break;
+		case '?':
+			/* A long option has no one-letter name to show. */
+			flag[1] = (char)optopt;
+			option_unknown(optopt > 0 && optopt < OPT_FILE ? flag :
+			    argv[optind - 1]);
+		default:
+			options_set(o, c, optarg, now);
+			break;
+		}
+	}
+	options_check(o, argc, argv);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options options;
+	struct tally tally;
+	sd_journal *j;
+
+	options_parse(&options, argc, argv);
+	hash_seed_init();
+	j = journal_open(&options);
+	tally_init(&tally);
+	journal_read(j, &options, &tally);
+	report_print(&options, &tally);
+	tally_free(&tally);
+	sd_journal_close(j);
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,64 @@
+/*
+ * The --prometheus output: the text exposition format, for
+ * node_exporter's textfile collector.
+ *
+ * Copyright (C) 2026 The tarpit authors
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  See COPYING.
+ */
+#define _GNU_SOURCE
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "report.h"
+
+static void
+prometheus_print_header(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void
+prometheus_print(const struct options *o, struct tally *tl)
+{
+	size_t i;
+
+	(void)o;
+	prometheus_print_header("tarpit_sessions_total", "counter",
+	    "Tar pit sessions that ended, by end reason.");
+	for (i = 0; i < REASONS; i++)
+		printf("tarpit_sessions_total{reason=\"%s\"} %" PRIu64 "\n",
+		    reason_names[i], tl->reasons[i]);
+	prometheus_print_header("tarpit_pregreet_sessions_total", "counter",
+	    "Sessions whose client spoke before the banner.");
+	printf("tarpit_pregreet_sessions_total %" PRIu64 "\n", tl->pregreet);
+	prometheus_print_header("tarpit_hold_seconds", "histogram",
+	    "How long the tar pit held each client.");
+	for (i = 0; i < CLASSES - 1; i++)
+		printf("tarpit_hold_seconds_bucket{le=\"%" PRIu64 "\"} %"
+		    PRIu64 "\n", class_bounds_ms[i] / MS_PER_SEC,
+		    tl->classes_le[i]);
+	printf("tarpit_hold_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n",
+	    tl->sessions);
+	printf("tarpit_hold_seconds_sum ");
+	print_seconds(tl->held_ms);
+	printf("\ntarpit_hold_seconds_count %" PRIu64 "\n", tl->sessions);
+	prometheus_print_header("tarpit_hold_longest_seconds", "gauge",
+	    "The longest time one client was held.");
+	printf("tarpit_hold_longest_seconds ");
+	print_seconds(tl->longest_ms);
+	putchar('\n');
+	prometheus_print_header("tarpit_addresses", "gauge",
+	    "Distinct client addresses.");
+	printf("tarpit_addresses %zu\n", tl->addresses.count);
+	prometheus_print_header("tarpit_sessions_held", "gauge",
+	    "Sessions still held: connected and not yet ended.");
+	printf("tarpit_sessions_held %" PRIu64 "\n", tl->held_now);
+	prometheus_print_header("tarpit_report_skipped_records", "gauge",
+	    "Tar pit records skipped as malformed.");
+	printf("tarpit_report_skipped_records %" PRIu64 "\n", tl->skipped);
+}

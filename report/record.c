@@ -1,0 +1,223 @@
+/*
+ * One tarpit record from sd-journal: its fields read, checked and taken
+ * apart.  Whoever can log can write such a record, so every field is
+ * untrusted: a malformed one makes the record skipped, never trusted.
+ *
+ * Copyright (C) 2026 The tarpit authors
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  See COPYING.
+ */
+#define _GNU_SOURCE
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <string.h>
+
+#include "report.h"
+
+#define REASON_TEXT_MAX    31     /* characters of an END_REASON value */
+
+const char *const reason_names[REASONS] = {
+	"peer-closed", "write-error", "max-time", "helo-timeout", "quit",
+	"signal", "other",
+};
+
+enum field { FIELD_MESSAGE_ID, FIELD_PID, FIELD_ADDR, FIELD_PORT, FIELD_HELO,
+    FIELD_PREGREET, FIELD_DURATION, FIELD_REASON, FIELDS };
+
+#define BIT(f) (1u << (f))
+#define CONNECT_FIELDS (BIT(FIELD_MESSAGE_ID) | BIT(FIELD_ADDR) | \
+    BIT(FIELD_PORT))
+#define CONNECT_KEY_FIELDS (CONNECT_FIELDS | BIT(FIELD_PID))
+#define DISCONNECT_FIELDS (CONNECT_FIELDS | BIT(FIELD_PREGREET) | \
+    BIT(FIELD_DURATION) | BIT(FIELD_REASON))
+
+static void
+address_set(unsigned char addr[16], int family, const void *src)
+{
+	static const unsigned char v4_mapped[12] =
+	    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (family == AF_INET) {
+		memcpy(addr, v4_mapped, sizeof(v4_mapped));
+		memcpy(addr + 12, src, 4);
+	} else {
+		memcpy(addr, src, 16);
+	}
+}
+
+/* An address as tarpit writes it, or "unknown"; anything else is wrong. */
+static bool
+record_set_address(struct record *r, const char *value, size_t len)
+{
+	char text[ADDRESS_TEXT_MAX + 1];
+	unsigned char buf[16];
+
+	if (len > ADDRESS_TEXT_MAX)
+		return false;
+	memcpy(text, value, len);
+	text[len] = '\0';
+	if (strcmp(text, "unknown") == 0)
+		return true;
+	if (inet_pton(AF_INET, text, buf) == 1)
+		address_set(r->addr, AF_INET, buf);
+	else if (inet_pton(AF_INET6, text, buf) == 1)
+		address_set(r->addr, AF_INET6, buf);
+	else
+		return false;
+	r->addr_known = true;
+	return true;
+}
+
+static bool
+record_set_reason(struct record *r, const char *value, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > REASON_TEXT_MAX)
+		return false;
+	r->reason = REASON_OTHER;
+	for (i = 0; i < REASON_OTHER; i++)
+		if (strlen(reason_names[i]) == len &&
+		    memcmp(reason_names[i], value, len) == 0)
+			r->reason = i;
+	return true;
+}
+
+static bool
+record_set_message_id(struct record *r, const char *value, size_t len)
+{
+	if (len != strlen(MESSAGE_ID_DISCONNECT))
+		return false;
+	if (memcmp(value, MESSAGE_ID_DISCONNECT, len) == 0)
+		r->disconnect = true;
+	else if (memcmp(value, MESSAGE_ID_CONNECT, len) != 0)
+		return false;
+	return true;
+}
+
+static bool
+record_set_pid(struct record *r, const char *value, size_t len)
+{
+	uint64_t n;
+
+	if (!number_whole(value, len, 0, INT32_MAX, &n) || n == 0)
+		return false;
+	r->pid = (uint32_t)n;
+	return true;
+}
+
+static bool
+record_set_port(struct record *r, const char *value, size_t len)
+{
+	uint64_t n;
+
+	if (!number_whole(value, len, 0, 65535, &n))
+		return false;
+	r->port = (uint32_t)n;
+	return true;
+}
+
+static bool
+record_set_helo(struct record *r, const char *value, size_t len)
+{
+	sanitize_for_terminal(r->helo, sizeof(r->helo), value, len);
+	r->has_helo = true;
+	return true;
+}
+
+static bool
+record_set_pregreet(struct record *r, const char *value, size_t len)
+{
+	uint64_t n;
+
+	if (!number_whole(value, len, 0, 1, &n))
+		return false;
+	r->pregreet = n == 1;
+	return true;
+}
+
+static bool
+record_set_duration(struct record *r, const char *value, size_t len)
+{
+	return number_whole(value, len, 3, DURATION_MAX_MS, &r->duration_ms);
+}
+
+/* The fields the report reads, in enum field order, and their parsers. */
+static const struct {
+	const char *name;
+	bool (*set)(struct record *, const char *, size_t);
+} fields[FIELDS] = {
+	{ "MESSAGE_ID",   record_set_message_id },
+	{ "_PID",         record_set_pid },
+	{ "REMOTE_ADDR",  record_set_address },
+	{ "REMOTE_PORT",  record_set_port },
+	{ "HELO",         record_set_helo },
+	{ "PREGREET",     record_set_pregreet },
+	{ "DURATION_SEC", record_set_duration },
+	{ "END_REASON",   record_set_reason },
+};
+
+void
+record_take_field(struct record *r, const char *data, size_t len)
+{
+	const char *eq = memchr(data, '=', len);
+	size_t name_len;
+	int f;
+
+	if (eq == NULL)
+		return;
+	name_len = (size_t)(eq - data);
+	for (f = 0; f < FIELDS; f++) {
+		if (strlen(fields[f].name) != name_len ||
+		    memcmp(fields[f].name, data, name_len) != 0)
+			continue;
+		/* A field given twice counts once, as sd_journal_get_data. */
+		if ((r->fields & BIT(f)) == 0 && !fields[f].set(r, eq + 1,
+		    len - name_len - 1))
+			r->malformed = true;
+		r->fields |= BIT(f);
+		return;
+	}
+}
+
+/* Whether the fields taken make a whole record of its kind. */
+bool
+record_complete(const struct record *r)
+{
+	unsigned int want = r->disconnect ? DISCONNECT_FIELDS : CONNECT_FIELDS;
+
+	return !r->malformed && (r->fields & want) == want;
+}
+
+/*
+ * Reads the current entry; false unless it is a whole tarpit record.  One
+ * pass over its fields costs less than a sd_journal_get_data() lookup for
+ * each field the report needs, and a connect record is left as soon as its
+ * session key is known.
+ */
+bool
+record_read(sd_journal *j, struct record *r)
+{
+	const void *data;
+	size_t len;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	if (sd_journal_get_monotonic_usec(j, NULL, &r->boot) < 0)
+		return false;
+	sd_journal_restart_data(j);
+	while ((n = sd_journal_enumerate_available_data(j, &data, &len)) > 0) {
+		record_take_field(r, data, len);
+		if (!r->disconnect && (r->fields & CONNECT_KEY_FIELDS) ==
+		    CONNECT_KEY_FIELDS)
+			break;
+	}
+	return n >= 0 && record_complete(r);
+}

@@ -1,0 +1,252 @@
+/*
+ * tarpit-report's parts, and what they share.  The program reads tarpit(8)'s
+ * records from sd-journal (record.c, journal.c), counts them (table.c,
+ * tally.c) and prints the count in one of its output formats (text.c,
+ * json.c, prometheus.c, addresses.c); main.c reads the options, time.c the
+ * times they give.  What the records look like is record.h's, shared with
+ * tarpit.
+ *
+ * Copyright (C) 2026 The tarpit authors
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  See COPYING.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <systemd/sd-id128.h>
+#include <systemd/sd-journal.h>
+
+#define REPORT_VERSION     "0.1"
+
+#define TOP_COUNT          10     /* addresses and HELO names listed */
+#define HELO_COUNTERS      4096   /* HELO names counted at once */
+#define HELO_MAX           255    /* characters kept, as tarpit keeps */
+#define FILES_MAX          64     /* --file options */
+#define ADDRESS_TEXT_MAX   45     /* characters: INET6_ADDRSTRLEN - 1 */
+#define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
+
+/*
+ * Hold times are counted in a histogram fine enough for the median: one
+ * bucket per millisecond below 2^14 ms (16.384 s), then 2^13 buckets for
+ * each doubling, so a bucket is at most 1/8192 of its value wide.
+ */
+#define EXACT_MS_BITS      14
+#define EXACT_MS           ((uint64_t)1 << EXACT_MS_BITS)
+#define SUB_BUCKETS        (EXACT_MS / 2)
+#define DURATION_MAX_BITS  40     /* 2^40 ms, 34 years: longer is malformed */
+#define DURATION_MAX_MS    (((uint64_t)1 << DURATION_MAX_BITS) - 1)
+#define FINE_BUCKETS       (EXACT_MS + \
+    (DURATION_MAX_BITS - EXACT_MS_BITS) * SUB_BUCKETS)
+
+#define MS_PER_SEC         UINT64_C(1000)
+#define USEC_PER_SEC       UINT64_C(1000000)
+#define MS_PER_HOUR        UINT64_C(3600000)
+#define NO_END             UINT64_MAX   /* no --until */
+
+#define MESSAGE_ID_CONNECT    "a9120284fb034671b2b06079d4197106"
+#define MESSAGE_ID_DISCONNECT "50f4aa8125f54e07bf8c384d39624205"
+
+/* The coarse hold-time classes of the bars and the Prometheus buckets. */
+#define CLASS_BOUNDS       4
+#define CLASSES            (CLASS_BOUNDS + 1)
+extern const uint64_t class_bounds_ms[CLASS_BOUNDS];
+
+/* The END_REASON values counted, in the order shown; the last is the rest. */
+#define REASONS            7
+#define REASON_OTHER       (REASONS - 1)
+extern const char *const reason_names[REASONS];
+
+enum output { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_PROMETHEUS, OUTPUT_ADDRESSES };
+
+struct options {
+	enum output output;
+	bool output_set;
+	uint64_t since_usec;      /* included */
+	uint64_t until_usec;      /* excluded, or NO_END */
+	bool since_set;
+	const char *directory;
+	const char *files[FILES_MAX + 1];
+	size_t nfiles;
+};
+
+/*
+ * A chained hash table of fixed-size entries kept in one array.  Every
+ * entry starts with a struct link; its key follows at key_offset.
+ */
+struct link {
+	uint32_t next;            /* entry index + 1 in the chain, 0: end */
+	uint32_t hash;
+};
+
+struct table {
+	unsigned char *entries;
+	size_t entry_size;
+	size_t key_offset;
+	size_t key_size;
+	size_t used;              /* entries handed out, freed ones included */
+	size_t capacity;          /* entries allocated */
+	size_t count;             /* entries in the table */
+	uint32_t *heads;          /* per bucket: entry index + 1, 0: empty */
+	size_t nbuckets;          /* a power of two */
+	uint32_t free_head;       /* entry index + 1 of a freed entry */
+};
+
+/* IPv4 addresses are kept v4-mapped, so one key fits both families. */
+struct address {
+	struct link link;
+	unsigned char addr[16];
+	uint64_t held_ms;
+	uint64_t sessions;
+};
+
+/*
+ * The HELO names are counted with the space-saving algorithm (Metwally,
+ * Agrawal, El Abbadi 2005): a client chooses its HELO, so a bot that sends
+ * a new one each time must not make us grow.  While there are no more than
+ * HELO_COUNTERS names the counts are exact; past that, a new name replaces
+ * the one with the least time and inherits its time as error_ms.
+ */
+struct helo {
+	struct link link;
+	char name[HELO_MAX + 1];  /* NUL-padded: the key */
+	uint64_t held_ms;         /* overstated by at most error_ms */
+	uint64_t error_ms;
+	uint64_t sessions;        /* since the name was last taken in */
+	uint32_t heap_pos;
+};
+
+/* A session is its tarpit process, or its peer if the process is unknown. */
+struct session_key {
+	sd_id128_t boot;
+	uint32_t pid;             /* 0: no _PID */
+	uint32_t port;
+	unsigned char addr[16];
+};
+
+struct open_session {
+	struct link link;
+	struct session_key key;
+};
+
+struct tally {
+	uint64_t sessions;
+	uint64_t held_ms;
+	uint64_t pregreet;
+	uint64_t unknown_address;
+	uint64_t reasons[REASONS];
+	uint64_t classes[CLASSES];        /* below each bound */
+	uint64_t classes_le[CLASSES - 1]; /* up to and including each bound */
+	uint64_t *fine;                   /* FINE_BUCKETS counts */
+	uint64_t longest_ms;
+	unsigned char longest_addr[16];
+	bool longest_addr_known;
+	uint64_t skipped;
+	uint64_t held_now;
+	uint64_t lost;
+	sd_id128_t boot;                  /* of the last record read */
+	bool boot_seen;
+	struct table addresses;
+	struct table helos;
+	uint32_t helo_heap[HELO_COUNTERS];
+	struct table open;
+};
+
+/* One journal entry, as far as the report needs it. */
+struct record {
+	bool disconnect;
+	sd_id128_t boot;
+	uint32_t pid;
+	bool addr_known;          /* false: "unknown" */
+	unsigned char addr[16];
+	uint32_t port;
+	bool has_helo;
+	char helo[HELO_MAX + 1];
+	bool pregreet;
+	uint64_t duration_ms;
+	size_t reason;
+	unsigned int fields;      /* FIELD_* bits seen */
+	bool malformed;
+};
+
+/* The TOP_COUNT first entries of a table, in the order of a tally. */
+struct top {
+	const void *entries[TOP_COUNT];
+	size_t n;
+};
+
+/* util.c */
+void die(int status, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+void sanitize_for_terminal(char *dst, size_t dstsize, const char *src,
+    size_t len);
+
+/* number.c */
+bool is_digit(char c);
+size_t number_parse(const char *s, size_t len, int decimals, uint64_t max,
+    uint64_t *value);
+bool number_whole(const char *s, size_t len, int decimals, uint64_t max,
+    uint64_t *value);
+
+/* time.c */
+bool time_parse(const char *s, uint64_t now_usec, uint64_t *usec);
+
+/* table.c */
+void hash_seed_init(void);
+uint32_t hash_bytes(const void *key, size_t len);
+void table_init(struct table *t, size_t entry_size, size_t key_offset,
+    size_t key_size, size_t capacity);
+struct link *table_entry(const struct table *t, uint32_t index);
+uint32_t table_index(const struct table *t, const struct link *e);
+void table_link(struct table *t, struct link *e, uint32_t hash);
+void table_unlink(struct table *t, struct link *e);
+struct link *table_find(const struct table *t, const void *key,
+    uint32_t hash);
+struct link *table_add(struct table *t, const void *key, uint32_t hash);
+void table_remove(struct table *t, struct link *e);
+void table_clear(struct table *t);
+void table_free(struct table *t);
+
+/* record.c */
+void record_take_field(struct record *r, const char *data, size_t len);
+bool record_complete(const struct record *r);
+bool record_read(sd_journal *j, struct record *r);
+
+/* tally.c */
+void tally_init(struct tally *tl);
+void tally_free(struct tally *tl);
+void tally_note_boot(struct tally *tl, sd_id128_t boot);
+void tally_connect(struct tally *tl, const struct record *r);
+void tally_disconnect(struct tally *tl, const struct record *r);
+uint64_t median_ms(const struct tally *tl);
+int address_compare(const void *a, const void *b);
+void top_addresses(const struct tally *tl, struct top *t);
+void top_helos(const struct tally *tl, struct top *t);
+
+/* journal.c */
+sd_journal *journal_open(const struct options *o);
+void journal_read(sd_journal *j, const struct options *o, struct tally *tl);
+
+/* format.c: pieces of text the output formats share */
+void address_format(char *buf, size_t size, const unsigned char addr[16]);
+void format_duration(char *buf, size_t size, uint64_t ms);
+void format_hold(char *buf, size_t size, uint64_t ms);
+void format_percent(char *buf, size_t size, uint64_t part, uint64_t whole);
+void format_moment(char *buf, size_t size, uint64_t usec);
+void print_seconds(uint64_t ms);
+
+/* One file for each output format. */
+void text_print(const struct options *o, struct tally *tl);
+void json_print(const struct options *o, struct tally *tl);
+void prometheus_print(const struct options *o, struct tally *tl);
+void addresses_print(const struct options *o, struct tally *tl);
+
+#endif
