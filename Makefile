@@ -32,21 +32,24 @@ LIBS_1 = $(LDLIBS)
 
 all: tarpit tarpit-report
 
-tarpit: tarpit.c
+# tarpit.c is the whole of tarpit; the two headers it shares with the report.
+TARPIT_SOURCES = tarpit.c record.h number.h
+
+tarpit: $(TARPIT_SOURCES)
 	$(BUILD_$(STATIC)) -o $@ tarpit.c $(LIBS_$(STATIC))
 
 # Reads the records back through sd-journal: always against libsystemd.
 # report/report.h says which file does what.
 REPORT_SOURCES = report/main.c report/journal.c report/record.c \
-    report/table.c report/tally.c report/time.c report/number.c \
-    report/format.c report/text.c report/json.c report/prometheus.c \
+    report/table.c report/tally.c report/time.c report/format.c \
+    report/text.c report/json.c report/prometheus.c \
     report/addresses.c report/util.c
-REPORT_HEADERS = report/report.h
+REPORT_HEADERS = report/report.h record.h number.h
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
 	$(BUILD_0) -o $@ $(REPORT_SOURCES) $(LIBS_0)
 
 # The static build beside the default one, for make check and bench.
-tarpit-static: tarpit.c
+tarpit-static: $(TARPIT_SOURCES)
 	$(BUILD_1) -o $@ tarpit.c $(LIBS_1)
 
 # Serves ./tarpit on 127.0.0.1:DEMO_PORT, one process per connection, with the
@@ -63,24 +66,24 @@ demo:
 # AddressSanitizer and UndefinedBehaviorSanitizer: any report fails a test.
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 DEBUG_CFLAGS = -std=c11 -g -O1 $(WARNFLAGS) -DTARPIT_NO_SANDBOX
-tarpit-asan: tarpit.c
+tarpit-asan: $(TARPIT_SOURCES)
 	$(CC) $(CPPFLAGS) $(DEBUG_CFLAGS) $(SANITIZE) $(SYSTEMD_CFLAGS) -o $@ \
 	    tarpit.c $(SYSTEMD_LIBS)
 
 # For valgrind, which cannot run under the seccomp filter.
-tarpit-debug: tarpit.c
+tarpit-debug: $(TARPIT_SOURCES)
 	$(CC) $(CPPFLAGS) $(DEBUG_CFLAGS) $(SYSTEMD_CFLAGS) -o $@ tarpit.c \
 	    $(SYSTEMD_LIBS)
 
 # Installs tarpit's own filter, then makes one forbidden call (tests/sandbox.bats).
-tests/sandbox-probe: tests/sandbox-probe.c tarpit.c
+tests/sandbox-probe: tests/sandbox-probe.c $(TARPIT_SOURCES)
 	$(BUILD_0) -o $@ tests/sandbox-probe.c $(LIBS_0)
-tests/sandbox-probe-static: tests/sandbox-probe.c tarpit.c
+tests/sandbox-probe-static: tests/sandbox-probe.c $(TARPIT_SOURCES)
 	$(BUILD_1) -o $@ tests/sandbox-probe.c $(LIBS_1)
 
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
-tests/fuzz/fuzz-session: tests/fuzz/fuzz_session.c tarpit.c
+tests/fuzz/fuzz-session: tests/fuzz/fuzz_session.c $(TARPIT_SOURCES)
 	$(FUZZ_CC) -std=c11 -g -O1 $(WARNFLAGS) -DTARPIT_NATIVE_JOURNAL \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -o $@ tests/fuzz/fuzz_session.c

@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +55,9 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #endif
+
+#include "number.h"
+#include "record.h"
 
 #define TARPIT_VERSION          "0.1"
 
@@ -70,7 +74,6 @@
 #define LINE_MAX_OCTETS   512  /* RFC 5321 4.5.3.1.5, CRLF included */
 #define HOSTNAME_MAX      253  /* characters, RFC 1035 */
 #define VERB_MAX          16   /* characters of a non-HELO verb kept */
-#define CLIENT_TEXT_MAX   255  /* characters of client text logged */
 #define TOKEN_MIN         8    /* characters in a trickled line */
 #define TOKEN_MAX         64   /* characters in a trickled line */
 #define RECEIVE_BUFFER    1024 /* octets: pipelined input just waits here */
@@ -82,13 +85,8 @@
 /* A peer that stops acknowledging for this many delays is gone. */
 #define USER_TIMEOUT_DELAYS 3
 
-#define EXIT_USAGE        64   /* sysexits.h EX_USAGE */
-#define EXIT_SANDBOX      71   /* sysexits.h EX_OSERR: no seccomp filter */
-#define EXIT_NOPERM       77   /* sysexits.h EX_NOPERM: cannot drop root */
 
 #define JOURNAL_SOCKET    "/run/systemd/journal/socket"
-#define MESSAGE_ID_CONNECT    "a9120284fb034671b2b06079d4197106"
-#define MESSAGE_ID_DISCONNECT "50f4aa8125f54e07bf8c384d39624205"
 
 #define NO_DEADLINE       INT64_MAX
 
@@ -181,9 +179,14 @@ random_seed(void)
 		random_state = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
 }
 
-/* Makes client bytes safe for any log: printable ASCII, no quote, bounded. */
+/*
+ * Makes client bytes safe for any log: printable ASCII, bounded, and
+ * neither '"' nor '\', so that a value quoted in the one-line form ends at
+ * its closing quote.  (tarpit-report's sanitize_for_terminal keeps both:
+ * it shows a value alone, on a terminal, never inside quotes.)
+ */
 static void
-sanitize(char *dst, size_t dstsize, const char *src, size_t len)
+sanitize_for_log(char *dst, size_t dstsize, const char *src, size_t len)
 {
 	size_t i;
 
@@ -219,37 +222,16 @@ format_seconds(char *buf, size_t size, int64_t ms, bool all_decimals)
 	    fraction);
 }
 
-/*
- * The one number parser: a decimal with at most `decimals` digits after the
- * point, returned scaled by 10^decimals ("0.05" with 3 is 50), in range.
- */
+/* An option value or the peer's port: number.h's number, from min to max. */
 static bool
 parse_number(const char *s, int decimals, long min, long max, long *result)
 {
-	long value = 0, unit = 1;
-	const char *p = s;
-	int i;
+	uint64_t value;
 
-	for (i = 0; i < decimals; i++)
-		unit *= 10;
-	if (*p < '0' || *p > '9')
+	if (!number_whole(s, strlen(s), decimals, (uint64_t)max, &value) ||
+	    value < (uint64_t)min)
 		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (value > max / 10)
-			return false;
-		value = value * 10 + (*p - '0') * unit;
-	}
-	if (*p == '.' && decimals > 0) {
-		for (p++; *p >= '0' && *p <= '9' && unit > 1; p++) {
-			unit /= 10;
-			value += (*p - '0') * unit;
-		}
-		if (p[-1] == '.')
-			return false;
-	}
-	if (*p != '\0' || value < min || value > max)
-		return false;
-	*result = value;
+	*result = (long)value;
 	return true;
 }
 
@@ -377,7 +359,7 @@ usage(void)
 	    "  -V, --version               print the version and exit\n"
 	    "Exit status: 0 after a session, %d for a usage error, %d if root"
 	    " cannot be dropped.\n",
-	    delay, max_time, helo, EXIT_USAGE, EXIT_NOPERM);
+	    delay, max_time, helo, EX_USAGE, EX_NOPERM);
 	(void)!write(STDOUT_FILENO, text, strlen(text));
 	exit(EXIT_SUCCESS);
 }
@@ -420,9 +402,9 @@ option_invalid(int option, const char *arg)
 		;
 	option_accepts(accepts, sizeof(accepts), option);
 	if (arg == NULL)
-		die(EXIT_USAGE, "--%s needs a value: %s", o->name, accepts);
-	sanitize(text, sizeof(text), arg, strlen(arg));
-	die(EXIT_USAGE, "--%s: '%s' is not %s", o->name, text, accepts);
+		die(EX_USAGE, "--%s needs a value: %s", o->name, accepts);
+	sanitize_for_log(text, sizeof(text), arg, strlen(arg));
+	die(EX_USAGE, "--%s: '%s' is not %s", o->name, text, accepts);
 }
 
 static void __attribute__((noreturn))
@@ -430,8 +412,8 @@ option_unknown(const char *arg)
 {
 	char text[CLIENT_TEXT_MAX + 1];
 
-	sanitize(text, sizeof(text), arg, strlen(arg));
-	die(EXIT_USAGE, "unknown option '%s'; accepted: --delay (-d), --max-time"
+	sanitize_for_log(text, sizeof(text), arg, strlen(arg));
+	die(EX_USAGE, "unknown option '%s'; accepted: --delay (-d), --max-time"
 	    " (-t), --helo-timeout, --hostname (-H), --log (-l), --user (-u),"
 	    " --help (-h), --version (-V)", text);
 }
@@ -521,8 +503,8 @@ config_parse(struct config *config, int argc, char **argv)
 	if (optind < argc) {
 		char text[CLIENT_TEXT_MAX + 1];
 
-		sanitize(text, sizeof(text), argv[optind], strlen(argv[optind]));
-		die(EXIT_USAGE, "unexpected argument '%s'; tarpit takes options only",
+		sanitize_for_log(text, sizeof(text), argv[optind], strlen(argv[optind]));
+		die(EX_USAGE, "unexpected argument '%s'; tarpit takes options only",
 		    text);
 	}
 }
@@ -538,7 +520,7 @@ peer_set_addr(struct session *s, int family, const void *addr)
 		addr = &a6->s6_addr[12];
 	}
 	if (inet_ntop(family, addr, s->addr, sizeof(s->addr)) == NULL)
-		strcpy(s->addr, "unknown");
+		strcpy(s->addr, ADDRESS_UNKNOWN);
 }
 
 /* The accepting server's word for the peer: checked, never trusted. */
@@ -569,7 +551,7 @@ peer_find(struct session *s)
 	socklen_t len = sizeof(ss);
 
 	memset(&ss, 0, sizeof(ss));
-	strcpy(s->addr, "unknown");
+	strcpy(s->addr, ADDRESS_UNKNOWN);
 	s->port = 0;
 	if (getpeername(STDIN_FILENO, (struct sockaddr *)&ss, &len) == 0) {
 		if (ss.ss_family == AF_INET) {
@@ -633,7 +615,7 @@ record_format_line(char *line, size_t size, const char *event,
 {
 	size_t i, len;
 
-	len = (size_t)snprintf(line, size, "event=%s", event);
+	len = (size_t)snprintf(line, size, KEY_EVENT "=%s", event);
 	for (i = 0; i < n && len < size; i++)
 		len += (size_t)snprintf(line + len, size - len,
 		    fields[i].quoted ? " %s=\"%s\"" : " %s=%s",
@@ -727,7 +709,7 @@ journal_write(const char *event, const char *message_id, const char *line,
 	journal_entry_add(&e, "PRIORITY=%d", LOG_INFO);
 	journal_entry_add(&e, "SYSLOG_FACILITY=%d", LOG_MAIL >> 3);
 	journal_entry_add(&e, "SYSLOG_IDENTIFIER=tarpit");
-	journal_entry_add(&e, "TARPIT_EVENT=%s", event);
+	journal_entry_add(&e, FIELD_EVENT "=%s", event);
 	for (i = 0; i < n; i++)
 		journal_entry_add(&e, "%s=%s", fields[i].journal_name,
 		    fields[i].value);
@@ -952,15 +934,15 @@ command_parse(const char *line, size_t len, char *text, size_t textsize)
 				;
 			for (end = len; end > start && is_blank(line[end - 1]); end--)
 				;
-			sanitize(text, textsize, line + start, end - start);
+			sanitize_for_log(text, textsize, line + start, end - start);
 			return COMMAND_HELO;
 		}
 		if (strcmp(verb, "QUIT") == 0) {
-			sanitize(text, textsize, verb, verb_len);
+			sanitize_for_log(text, textsize, verb, verb_len);
 			return COMMAND_QUIT;
 		}
 	}
-	sanitize(text, textsize, verb, verb_len);
+	sanitize_for_log(text, textsize, verb, verb_len);
 	return COMMAND_OTHER;
 }
 
@@ -1002,10 +984,10 @@ static const char *
 write_failure_reason(const struct session *s)
 {
 	if (stop_signal != 0)
-		return "signal";
+		return END_REASON_SIGNAL;
 	if (now_ms() >= s->end_ms)
-		return "max-time";
-	return "write-error";
+		return END_REASON_MAX_TIME;
+	return END_REASON_WRITE_ERROR;
 }
 
 /* Ends the session with the reply its reason calls for, if it can go now. */
@@ -1017,10 +999,10 @@ session_finish(struct session *s, const struct config *c, const char *reason)
 		const char *code;
 		const char *text;
 	} replies[] = {
-		{ "quit",         "221 2.0.0", "closing" },
-		{ "helo-timeout", "421 4.4.2", "timeout" },
-		{ "max-time",     "421 4.7.0", "closing connection" },
-		{ "signal",       "421 4.3.2", "shutting down" },
+		{ END_REASON_QUIT,         "221 2.0.0", "closing" },
+		{ END_REASON_HELO_TIMEOUT, "421 4.4.2", "timeout" },
+		{ END_REASON_MAX_TIME,     "421 4.7.0", "closing connection" },
+		{ END_REASON_SIGNAL,       "421 4.3.2", "shutting down" },
 	};
 	size_t i;
 
@@ -1070,17 +1052,17 @@ session_trickle(struct session *s, const struct config *c)
 			next = s->end_ms;
 		switch (wait_for_event(s, next)) {
 		case EVENT_SIGNAL:
-			session_finish(s, c, "signal");
+			session_finish(s, c, END_REASON_SIGNAL);
 			return;
 		case EVENT_HANGUP:
-			s->end_reason = "peer-closed";
+			s->end_reason = END_REASON_PEER_CLOSED;
 			return;
 		case EVENT_HALF_CLOSE:
 			s->half_closed = true;
 			break;
 		case EVENT_TIMEOUT:
 			if (now_ms() >= s->end_ms) {
-				session_finish(s, c, "max-time");
+				session_finish(s, c, END_REASON_MAX_TIME);
 				return;
 			}
 			break;
@@ -1103,11 +1085,11 @@ session_converse(struct session *s, const struct config *c)
 		deadline = s->end_ms;
 	switch (read_command_line(line, &len, deadline)) {
 	case READ_SIGNAL:
-		session_finish(s, c, "signal");
+		session_finish(s, c, END_REASON_SIGNAL);
 		return;
 	case READ_TIMEOUT:
-		session_finish(s, c, now_ms() >= s->end_ms ? "max-time" :
-		    "helo-timeout");
+		session_finish(s, c, now_ms() >= s->end_ms ? END_REASON_MAX_TIME :
+		    END_REASON_HELO_TIMEOUT);
 		return;
 	case READ_LINE:
 		s->command = command_parse(line, len, s->client_text,
@@ -1117,7 +1099,7 @@ session_converse(struct session *s, const struct config *c)
 		break;
 	}
 	if (s->command == COMMAND_QUIT) {
-		session_finish(s, c, "quit");
+		session_finish(s, c, END_REASON_QUIT);
 		return;
 	}
 	session_trickle(s, c);
@@ -1128,8 +1110,10 @@ peer_fields(struct field *fields, const struct session *s, char *port,
     size_t portsize)
 {
 	snprintf(port, portsize, "%u", s->port);
-	fields[0] = (struct field){ "REMOTE_ADDR", "remote_addr", s->addr, false };
-	fields[1] = (struct field){ "REMOTE_PORT", "remote_port", port, false };
+	fields[0] = (struct field){ FIELD_REMOTE_ADDR, KEY_REMOTE_ADDR, s->addr,
+	    false };
+	fields[1] = (struct field){ FIELD_REMOTE_PORT, KEY_REMOTE_PORT, port,
+	    false };
 	return 2;
 }
 
@@ -1139,7 +1123,7 @@ log_connect(const struct session *s)
 	struct field fields[2];
 	char port[8];
 
-	log_record("connect", MESSAGE_ID_CONNECT, fields,
+	log_record(EVENT_NAME_CONNECT, MESSAGE_ID_CONNECT, fields,
 	    peer_fields(fields, s, port, sizeof(port)));
 }
 
@@ -1152,23 +1136,25 @@ log_disconnect(const struct session *s)
 
 	n = peer_fields(fields, s, port, sizeof(port));
 	if (s->command == COMMAND_HELO)
-		fields[n++] = (struct field){ "HELO", "helo", s->client_text,
+		fields[n++] = (struct field){ FIELD_HELO, KEY_HELO, s->client_text,
 		    true };
 	else if (s->command != COMMAND_NONE)
-		fields[n++] = (struct field){ "COMMAND", "command",
+		fields[n++] = (struct field){ FIELD_COMMAND, KEY_COMMAND,
 		    s->client_text, true };
 	format_seconds(duration, sizeof(duration), now_ms() - s->start_ms, true);
 	snprintf(bytes, sizeof(bytes), "%llu", s->bytes_sent);
 	snprintf(lines, sizeof(lines), "%llu", s->lines_sent);
-	fields[n++] = (struct field){ "PREGREET", "pregreet",
+	fields[n++] = (struct field){ FIELD_PREGREET, KEY_PREGREET,
 	    s->pregreet ? "1" : "0", false };
-	fields[n++] = (struct field){ "DURATION_SEC", "duration_sec", duration,
+	fields[n++] = (struct field){ FIELD_DURATION, KEY_DURATION, duration,
 	    false };
-	fields[n++] = (struct field){ "BYTES_SENT", "bytes_sent", bytes, false };
-	fields[n++] = (struct field){ "LINES_SENT", "lines_sent", lines, false };
-	fields[n++] = (struct field){ "END_REASON", "end_reason", s->end_reason,
+	fields[n++] = (struct field){ FIELD_BYTES_SENT, KEY_BYTES_SENT, bytes,
 	    false };
-	log_record("disconnect", MESSAGE_ID_DISCONNECT, fields, n);
+	fields[n++] = (struct field){ FIELD_LINES_SENT, KEY_LINES_SENT, lines,
+	    false };
+	fields[n++] = (struct field){ FIELD_END_REASON, KEY_END_REASON,
+	    s->end_reason, false };
+	log_record(EVENT_NAME_DISCONNECT, MESSAGE_ID_DISCONNECT, fields, n);
 }
 
 /*
@@ -1183,16 +1169,16 @@ privileges_drop(const char *user)
 
 	if (geteuid() != 0)
 		return;
-	sanitize(name, sizeof(name), user, strlen(user));
+	sanitize_for_log(name, sizeof(name), user, strlen(user));
 	if ((pw = getpwnam(user)) == NULL || pw->pw_uid == 0)
-		die(EXIT_NOPERM, "--user: '%s' is not an unprivileged user to run"
+		die(EX_NOPERM, "--user: '%s' is not an unprivileged user to run"
 		    " as instead of root", name);
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0)
-		die(EXIT_NOPERM, "cannot become user '%s': %s", name,
+		die(EX_NOPERM, "cannot become user '%s': %s", name,
 		    strerror(errno));
 	if (setuid(0) == 0)
-		die(EXIT_NOPERM, "still able to become root after becoming '%s'",
+		die(EX_NOPERM, "still able to become root after becoming '%s'",
 		    name);
 }
 
@@ -1294,7 +1280,7 @@ sandbox_install(void)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
-		die(EXIT_SANDBOX, "cannot install the seccomp filter: %s",
+		die(EX_OSERR, "cannot install the seccomp filter: %s",
 		    strerror(errno));
 }
 

@@ -58,7 +58,7 @@ json_print_totals(const struct options *o, const struct tally *tl)
 		print_seconds(tl->longest_ms);
 		address_format(addr, sizeof(addr), tl->longest_addr);
 		printf(",\n  \"longest_hold_address\": ");
-		json_print_string(tl->longest_addr_known ? addr : "unknown");
+		json_print_string(tl->longest_addr_known ? addr : ADDRESS_UNKNOWN);
 	} else {
 		printf(",\n  \"median_hold_sec\": null,\n"
 		    "  \"longest_hold_sec\": null,\n"

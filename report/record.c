@@ -19,24 +19,25 @@
 
 #include <string.h>
 
+#include "../number.h"
 #include "report.h"
 
 #define REASON_TEXT_MAX    31     /* characters of an END_REASON value */
 
 const char *const reason_names[REASONS] = {
-	"peer-closed", "write-error", "max-time", "helo-timeout", "quit",
-	"signal", "other",
+	END_REASON_PEER_CLOSED, END_REASON_WRITE_ERROR, END_REASON_MAX_TIME,
+	END_REASON_HELO_TIMEOUT, END_REASON_QUIT, END_REASON_SIGNAL, "other",
 };
 
-enum field { FIELD_MESSAGE_ID, FIELD_PID, FIELD_ADDR, FIELD_PORT, FIELD_HELO,
-    FIELD_PREGREET, FIELD_DURATION, FIELD_REASON, FIELDS };
+enum seen { SEEN_MESSAGE_ID, SEEN_PID, SEEN_ADDR, SEEN_PORT, SEEN_HELO,
+    SEEN_PREGREET, SEEN_DURATION, SEEN_REASON, FIELDS };
 
 #define BIT(f) (1u << (f))
-#define CONNECT_FIELDS (BIT(FIELD_MESSAGE_ID) | BIT(FIELD_ADDR) | \
-    BIT(FIELD_PORT))
-#define CONNECT_KEY_FIELDS (CONNECT_FIELDS | BIT(FIELD_PID))
-#define DISCONNECT_FIELDS (CONNECT_FIELDS | BIT(FIELD_PREGREET) | \
-    BIT(FIELD_DURATION) | BIT(FIELD_REASON))
+#define CONNECT_FIELDS (BIT(SEEN_MESSAGE_ID) | BIT(SEEN_ADDR) | \
+    BIT(SEEN_PORT))
+#define CONNECT_KEY_FIELDS (CONNECT_FIELDS | BIT(SEEN_PID))
+#define DISCONNECT_FIELDS (CONNECT_FIELDS | BIT(SEEN_PREGREET) | \
+    BIT(SEEN_DURATION) | BIT(SEEN_REASON))
 
 static void
 address_set(unsigned char addr[16], int family, const void *src)
@@ -63,7 +64,7 @@ record_set_address(struct record *r, const char *value, size_t len)
 		return false;
 	memcpy(text, value, len);
 	text[len] = '\0';
-	if (strcmp(text, "unknown") == 0)
+	if (strcmp(text, ADDRESS_UNKNOWN) == 0)
 		return true;
 	if (inet_pton(AF_INET, text, buf) == 1)
 		address_set(r->addr, AF_INET, buf);
@@ -146,22 +147,23 @@ record_set_pregreet(struct record *r, const char *value, size_t len)
 static bool
 record_set_duration(struct record *r, const char *value, size_t len)
 {
-	return number_whole(value, len, 3, DURATION_MAX_MS, &r->duration_ms);
+	return number_whole(value, len, DURATION_DECIMALS, DURATION_MAX_MS,
+	    &r->duration_ms);
 }
 
-/* The fields the report reads, in enum field order, and their parsers. */
+/* The fields the report reads, in enum seen order, and their parsers. */
 static const struct {
 	const char *name;
 	bool (*set)(struct record *, const char *, size_t);
 } fields[FIELDS] = {
-	{ "MESSAGE_ID",   record_set_message_id },
-	{ "_PID",         record_set_pid },
-	{ "REMOTE_ADDR",  record_set_address },
-	{ "REMOTE_PORT",  record_set_port },
-	{ "HELO",         record_set_helo },
-	{ "PREGREET",     record_set_pregreet },
-	{ "DURATION_SEC", record_set_duration },
-	{ "END_REASON",   record_set_reason },
+	{ "MESSAGE_ID",       record_set_message_id },
+	{ "_PID",             record_set_pid },
+	{ FIELD_REMOTE_ADDR,  record_set_address },
+	{ FIELD_REMOTE_PORT,  record_set_port },
+	{ FIELD_HELO,         record_set_helo },
+	{ FIELD_PREGREET,     record_set_pregreet },
+	{ FIELD_DURATION,     record_set_duration },
+	{ FIELD_END_REASON,   record_set_reason },
 };
 
 void

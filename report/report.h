@@ -3,8 +3,8 @@
  * records from sd-journal (record.c, journal.c), counts them (table.c,
  * tally.c) and prints the count in one of its output formats (text.c,
  * json.c, prometheus.c, addresses.c); main.c reads the options, time.c the
- * times they give.  What the records look like is record.h's, shared with
- * tarpit.
+ * times they give.  What a record looks like is ../record.h's, and how a
+ * number is read ../number.h's: tarpit includes both too.
  *
  * Copyright (C) 2026 The tarpit authors
  *
@@ -23,11 +23,12 @@
 #include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
+#include "../record.h"
+
 #define REPORT_VERSION     "0.1"
 
 #define TOP_COUNT          10     /* addresses and HELO names listed */
 #define HELO_COUNTERS      4096   /* HELO names counted at once */
-#define HELO_MAX           255    /* characters kept, as tarpit keeps */
 #define FILES_MAX          64     /* --file options */
 #define ADDRESS_TEXT_MAX   45     /* characters: INET6_ADDRSTRLEN - 1 */
 #define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
@@ -50,16 +51,13 @@
 #define MS_PER_HOUR        UINT64_C(3600000)
 #define NO_END             UINT64_MAX   /* no --until */
 
-#define MESSAGE_ID_CONNECT    "a9120284fb034671b2b06079d4197106"
-#define MESSAGE_ID_DISCONNECT "50f4aa8125f54e07bf8c384d39624205"
-
 /* The coarse hold-time classes of the bars and the Prometheus buckets. */
 #define CLASS_BOUNDS       4
 #define CLASSES            (CLASS_BOUNDS + 1)
 extern const uint64_t class_bounds_ms[CLASS_BOUNDS];
 
 /* The END_REASON values counted, in the order shown; the last is the rest. */
-#define REASONS            7
+#define REASONS            (END_REASONS + 1)
 #define REASON_OTHER       (REASONS - 1)
 extern const char *const reason_names[REASONS];
 
@@ -115,7 +113,7 @@ struct address {
  */
 struct helo {
 	struct link link;
-	char name[HELO_MAX + 1];  /* NUL-padded: the key */
+	char name[CLIENT_TEXT_MAX + 1];  /* NUL-padded: the key */
 	uint64_t held_ms;         /* overstated by at most error_ms */
 	uint64_t error_ms;
 	uint64_t sessions;        /* since the name was last taken in */
@@ -167,11 +165,11 @@ struct record {
 	unsigned char addr[16];
 	uint32_t port;
 	bool has_helo;
-	char helo[HELO_MAX + 1];
+	char helo[CLIENT_TEXT_MAX + 1];
 	bool pregreet;
 	uint64_t duration_ms;
 	size_t reason;
-	unsigned int fields;      /* FIELD_* bits seen */
+	unsigned int fields;      /* SEEN_* bits */
 	bool malformed;
 };
 
@@ -188,13 +186,6 @@ void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 void sanitize_for_terminal(char *dst, size_t dstsize, const char *src,
     size_t len);
-
-/* number.c */
-bool is_digit(char c);
-size_t number_parse(const char *s, size_t len, int decimals, uint64_t max,
-    uint64_t *value);
-bool number_whole(const char *s, size_t len, int decimals, uint64_t max,
-    uint64_t *value);
 
 /* time.c */
 bool time_parse(const char *s, uint64_t now_usec, uint64_t *usec);

@@ -99,9 +99,9 @@ helo_heap_fix(struct tally *tl, uint32_t pos)
 	}
 }
 
-/* The name is NUL-padded to HELO_MAX + 1, as the key is compared whole. */
+/* The name is NUL-padded to CLIENT_TEXT_MAX + 1: the key is compared whole. */
 static void
-helo_count(struct tally *tl, const char key[HELO_MAX + 1], uint64_t ms)
+helo_count(struct tally *tl, const char key[CLIENT_TEXT_MAX + 1], uint64_t ms)
 {
 	uint32_t hash = hash_bytes(key, strlen(key));
 	struct helo *h;
@@ -147,7 +147,7 @@ tally_init(struct tally *tl)
 	table_init(&tl->addresses, sizeof(struct address),
 	    offsetof(struct address, addr), 16, 1024);
 	table_init(&tl->helos, sizeof(struct helo), offsetof(struct helo, name),
-	    HELO_MAX + 1, HELO_COUNTERS);
+	    CLIENT_TEXT_MAX + 1, HELO_COUNTERS);
 	table_init(&tl->open, sizeof(struct open_session),
 	    offsetof(struct open_session, key), sizeof(struct session_key), 64);
 }

@@ -49,7 +49,7 @@ text_print_totals(const struct options *o, const struct tally *tl)
 		if (tl->longest_addr_known)
 			address_format(addr, sizeof(addr), tl->longest_addr);
 		else
-			strcpy(addr, "unknown");
+			strcpy(addr, ADDRESS_UNKNOWN);
 		printf("  %-22s %s, %s\n", "longest hold", longest, addr);
 	} else {
 		printf("  %-22s -\n  %-22s -\n", "median hold", "longest hold");

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../number.h"
 #include "report.h"
 
 #define SPAN_UNITS_MAX     1000000      /* the largest number in "-2d" */

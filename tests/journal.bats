@@ -35,7 +35,7 @@ assert_fields() {
 @test "the connect entry has the identifier, priority, facility, message id and peer" {
 	session_signalled TERM 'HELO mx.example\r\n' -d 0.01 -l journal
 	assert_fields connect SYSLOG_IDENTIFIER=tarpit PRIORITY=6 SYSLOG_FACILITY=2 \
-		MESSAGE_ID=a9120284fb034671b2b06079d4197106 TARPIT_EVENT=connect \
+		"MESSAGE_ID=$MSG_CONNECT" TARPIT_EVENT=connect \
 		REMOTE_ADDR=192.0.2.25 REMOTE_PORT="$REMOTE_PORT" \
 		"MESSAGE=event=connect remote_addr=192.0.2.25 remote_port=$REMOTE_PORT" \
 		HELO='(absent)' COMMAND='(absent)' END_REASON='(absent)' DURATION_SEC='(absent)'
@@ -44,7 +44,7 @@ assert_fields() {
 @test "the disconnect entry has every field of the session" {
 	session_signalled TERM 'HELO mx.example\r\n' -d 0.01 -l journal
 	assert_fields disconnect SYSLOG_IDENTIFIER=tarpit PRIORITY=6 SYSLOG_FACILITY=2 \
-		MESSAGE_ID=50f4aa8125f54e07bf8c384d39624205 TARPIT_EVENT=disconnect \
+		"MESSAGE_ID=$MSG_DISCONNECT" TARPIT_EVENT=disconnect \
 		REMOTE_ADDR=192.0.2.25 REMOTE_PORT="$REMOTE_PORT" HELO=mx.example \
 		COMMAND='(absent)' PREGREET=1 BYTES_SENT="$(wc -c <"$REPLIES")" \
 		LINES_SENT="$(wc -l <"$REPLIES")" END_REASON=signal

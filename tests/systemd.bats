@@ -194,7 +194,7 @@ security_score() {
 	wait_until 5 journal_entry disconnect "$port" >/dev/null
 
 	run -0 journal_entry connect "$port"
-	assert_line MESSAGE_ID=a9120284fb034671b2b06079d4197106
+	assert_line "MESSAGE_ID=$MSG_CONNECT"
 	assert_line PRIORITY=6
 	assert_line SYSLOG_FACILITY=2
 	assert_line TARPIT_EVENT=connect
@@ -206,7 +206,7 @@ security_score() {
 	refute_line --regexp '^(HELO|COMMAND|END_REASON)='
 
 	run -0 journal_entry disconnect "$port"
-	assert_line MESSAGE_ID=50f4aa8125f54e07bf8c384d39624205
+	assert_line "MESSAGE_ID=$MSG_DISCONNECT"
 	assert_line PRIORITY=6
 	assert_line SYSLOG_FACILITY=2
 	assert_line TARPIT_EVENT=disconnect

@@ -61,14 +61,14 @@ received_bytes() {
 		nlines=$(printf '%s\n' "${lines[@]}" | grep -vc '^[*>] ')
 
 		run -0 xinetd_journal_entry connect "$port"
-		assert_line MESSAGE_ID=a9120284fb034671b2b06079d4197106
+		assert_line "MESSAGE_ID=$MSG_CONNECT"
 		assert_line PRIORITY=6
 		assert_line SYSLOG_FACILITY=2
 		assert_line "REMOTE_ADDR=$address"
 		assert_line "MESSAGE=event=connect remote_addr=$address remote_port=$port"
 
 		run -0 xinetd_journal_entry disconnect "$port"
-		assert_line MESSAGE_ID=50f4aa8125f54e07bf8c384d39624205
+		assert_line "MESSAGE_ID=$MSG_DISCONNECT"
 		assert_line "REMOTE_ADDR=$address"
 		assert_line HELO=records.example
 		assert_line PREGREET=0

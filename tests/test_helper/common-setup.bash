@@ -8,6 +8,8 @@ bats_load_library bats-assert
 # Absolute, because tests also run it from inside other mount namespaces (cwd "/").
 TARPIT=$(realpath -m "${TARPIT:-$BATS_TEST_DIRNAME/../tarpit}")
 HELPERS=$BATS_TEST_DIRNAME/test_helper
+# shellcheck source=tests/test_helper/record.bash
+source "$HELPERS/record.bash"
 IN_NS=()           # prefix that runs a command inside a test namespace (journal, syslog)
 LOG_BACKEND=stderr # where records() reads the records of the last session
 

@@ -8,9 +8,6 @@ REPORT=$(realpath -m "${TARPIT_REPORT:-$BATS_TEST_DIRNAME/../tarpit-report}")
 JOURNAL_REMOTE=/lib/systemd/systemd-journal-remote
 REPORT_DATA=$BATS_TEST_DIRNAME/report-data
 
-MSG_CONNECT=a9120284fb034671b2b06079d4197106
-MSG_DISCONNECT=50f4aa8125f54e07bf8c384d39624205
-
 # 2026-12-01 00:00:00 UTC, in microseconds: the fixtures' time zero.
 T0=1796083200000000
 BOOT_A=0b0a0b0a0b0a0b0a0b0a0b0a0b0a0b0a

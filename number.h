@@ -1,6 +1,8 @@
 /*
- * The one number parser of the report: decimals scaled to an integer, read
- * from counted text, as journal fields are not NUL-terminated.
+ * The one number parser, for both programs: tarpit(8) reads its option
+ * values with it, tarpit-report(1) the numbers in journal fields and in the
+ * times it is given.  It reads counted text, as journal fields are not
+ * NUL-terminated, and a prefix of it, as a unit may follow in a time span.
  *
  * Copyright (C) 2026 The tarpit authors
  *
@@ -9,22 +11,26 @@
  * Software Foundation, either version 3 of the License, or (at your option)
  * any later version.  See COPYING.
  */
-#define _GNU_SOURCE
+#ifndef NUMBER_H
+#define NUMBER_H
 
-#include "report.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-bool
+static inline bool
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
 /*
- * The one number parser: a decimal with at most `decimals` digits after the
- * point, scaled by 10^decimals ("1.5" with 3 is 1500), from 0 to max.  It
- * reads a prefix of s[0..len) and returns its length, 0 for no number.
+ * A decimal with at most `decimals` digits after the point, scaled by
+ * 10^decimals ("1.5" with 3 is 1500), from 0 to max: no sign, no space, at
+ * least one digit on each side of a point.  It reads a prefix of s[0..len)
+ * and returns its length, 0 for no such number.
  */
-size_t
+static inline size_t
 number_parse(const char *s, size_t len, int decimals, uint64_t max,
     uint64_t *value)
 {
@@ -57,9 +63,12 @@ number_parse(const char *s, size_t len, int decimals, uint64_t max,
 	return i;
 }
 
-bool
+/* The same number, and nothing else, in all of s[0..len). */
+static inline bool
 number_whole(const char *s, size_t len, int decimals, uint64_t max,
     uint64_t *value)
 {
 	return len > 0 && number_parse(s, len, decimals, max, value) == len;
 }
+
+#endif
