@@ -111,6 +111,12 @@ check:
 	TESTS="$(VALGRIND_TESTS)" tests/run tests/valgrind-tarpit
 	$(MAKE) fuzz
 
+# make, make install, make demo and make check as the README has them, each on
+# a fresh Debian 12 minbase in nspawn (tools/fresh-check); root, 15-25 min.
+# Not in CI: it takes most of CI's time by itself.
+fresh-check:
+	tools/fresh-check
+
 # Static analysis; CI runs it.  The clang-tidy checks left out, and why:
 # reserved-identifier (_GNU_SOURCE is how the feature macros are asked for),
 # easily-swappable-parameters and narrowing-conversions (style: every char
@@ -196,4 +202,4 @@ clean:
 	    tests/sandbox-probe-static tests/fuzz/fuzz-session
 	rm -rf tests/fuzz/work
 
-.PHONY: all bench bench-hardening bench-smoke check demo deps fuzz lint install install-xinetd uninstall clean
+.PHONY: all bench bench-hardening bench-smoke check demo deps fresh-check fuzz lint install install-xinetd uninstall clean
