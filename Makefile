@@ -24,10 +24,13 @@ STATIC = 0
 MUSL_CC = musl-gcc
 # musl has no kernel headers of its own; the seccomp filter needs <linux/*>.
 KERNEL_HEADERS = -idirafter /usr/include -idirafter /usr/include/`$(CC) -print-multiarch`
-BUILD_0 = $(CC) $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) $(LDFLAGS)
+# Each build first checks that its Debian packages are there and, if not, says
+# in one line which are missing (tools/install-deps; CHECK_DEPS=: skips it).
+CHECK_DEPS = tools/install-deps --check
+BUILD_0 = $(CHECK_DEPS) build && $(CC) $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) $(LDFLAGS)
 LIBS_0 = $(SYSTEMD_LIBS) $(LDLIBS)
-BUILD_1 = $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL $(KERNEL_HEADERS) $(CFLAGS) \
-    $(LDFLAGS) -static -no-pie
+BUILD_1 = $(CHECK_DEPS) static && $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL \
+    $(KERNEL_HEADERS) $(CFLAGS) $(LDFLAGS) -static -no-pie
 LIBS_1 = $(LDLIBS)
 
 all: tarpit tarpit-report
@@ -52,11 +55,17 @@ tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
 tarpit-static: $(TARPIT_SOURCES)
 	$(BUILD_1) -o $@ tarpit.c $(LIBS_1)
 
+# Installs (as root) the Debian packages that the build and the tests need:
+# DEPS=build, static, install, demo or check (tools/install-deps).
+DEPS = check
+deps:
+	tools/install-deps $(DEPS)
+
 # Serves ./tarpit on 127.0.0.1:DEMO_PORT, one process per connection, with the
 # records on the terminal.  Installs what it needs first (as root).
 DEMO_PORT = 2525
 demo:
-	tests/install-deps
+	tools/install-deps demo
 	$(MAKE) tarpit
 	@echo "tarpit on 127.0.0.1:$(DEMO_PORT); from another terminal:" \
 	    "swaks --server 127.0.0.1:$(DEMO_PORT).  Ctrl-C stops it."
@@ -101,13 +110,21 @@ fuzz: tests/fuzz/fuzz-session
 SANITIZER_TESTS = dialogue.bats environment.bats journal.bats logging.bats \
     socket.bats syslog.bats trickle.bats usage.bats
 VALGRIND_TESTS = dialogue.bats socket.bats
-check: tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report \
-    tests/sandbox-probe tests/sandbox-probe-static
-	tests/install-deps
+# Installs what the tests need (as root) before it builds anything.
+check:
+	tools/install-deps check
+	$(MAKE) tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report \
+	    tests/sandbox-probe tests/sandbox-probe-static
 	tests/run ./tarpit ./tarpit-static
 	TESTS="$(SANITIZER_TESTS)" tests/run ./tarpit-asan
 	TESTS="$(VALGRIND_TESTS)" tests/run tests/valgrind-tarpit
 	$(MAKE) fuzz
+
+# make, make install, make demo and make check as the README has them, each on
+# a fresh Debian 12 minbase in nspawn (tools/fresh-check); root, 15-25 min.
+# Not in CI: it takes most of CI's time by itself.
+fresh-check:
+	tools/fresh-check
 
 # Static analysis; CI runs it.  The clang-tidy checks left out, and why:
 # reserved-identifier (_GNU_SOURCE is how the feature macros are asked for),
@@ -125,6 +142,7 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
 # One file at a time: clang-tidy 14 given both mixes up their two die().
 SOURCES = tarpit.c $(REPORT_SOURCES)
 lint:
+	@$(CHECK_DEPS) check
 	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1
 	for f in $(SOURCES); do \
 	    $(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) \
@@ -142,38 +160,37 @@ lint:
 N = 1000
 bench/floor: bench/floor.c
 	$(MUSL_CC) -static -Os -s -o $@ bench/floor.c
-bench: tarpit tarpit-static bench/floor
-	tests/install-deps
+bench:
+	tools/install-deps check
+	$(MAKE) tarpit tarpit-static bench/floor
 	python3 bench/bench.py -n $(N)
 # The per-instance price of each systemd hardening option.
-bench-hardening: tarpit bench/floor
-	tests/install-deps
+bench-hardening:
+	tools/install-deps check
+	$(MAKE) tarpit bench/floor
 	python3 bench/bench.py --hardening -n 400 --serial 50
 # A quick run so the driver cannot rot; CI runs it.
 bench-smoke: tarpit tarpit-static bench/floor
 	python3 bench/bench.py -n 20 --serial 20 --burst 20 --cpu-window 2 --strict
 
-install: all
+# The packages are checked first, before the build, so that one line names
+# all that is missing: UNITDIR and SYSUSERSDIR come from systemd's pkg-config.
+install:
+	@$(CHECK_DEPS) install
+	$(MAKE) all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(REPORT_BINDIR)
 	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
 	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
-	cp tarpit $(DESTDIR)$(BINDIR)/tarpit
-	chmod 755 $(DESTDIR)$(BINDIR)/tarpit
-	cp man/tarpit.8 $(DESTDIR)$(MANDIR)/man8/tarpit.8
-	cp tarpit-report $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
-	chmod 755 $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
-	cp man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
-	cp units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
+	install -m 755 tarpit $(DESTDIR)$(BINDIR)/tarpit
+	install -m 644 man/tarpit.8 $(DESTDIR)$(MANDIR)/man8/tarpit.8
+	install -m 755 tarpit-report $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
+	install -m 644 man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
+	install -m 644 units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
 	sed 's|@SBINDIR@|$(BINDIR)|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
-	cp units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
-	cp units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
-	chmod 644 $(DESTDIR)$(MANDIR)/man8/tarpit.8 \
-	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1 \
-	    $(DESTDIR)$(UNITDIR)/tarpit.socket \
-	    $(DESTDIR)$(UNITDIR)/tarpit@.service \
-	    $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf \
-	    $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
+	chmod 644 $(DESTDIR)$(UNITDIR)/tarpit@.service
+	install -m 644 units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
+	install -m 644 units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 
 install-xinetd: install
 	mkdir -p $(DESTDIR)$(XINETDDIR)
@@ -194,4 +211,4 @@ clean:
 	    tests/sandbox-probe-static tests/fuzz/fuzz-session
 	rm -rf tests/fuzz/work
 
-.PHONY: all bench bench-hardening bench-smoke check demo fuzz lint install install-xinetd uninstall clean
+.PHONY: all bench bench-hardening bench-smoke check demo deps fresh-check fuzz lint install install-xinetd uninstall clean

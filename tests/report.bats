@@ -298,7 +298,7 @@ four_moments() {
 }
 
 @test "2000 generated sessions agree with an independent count in Python" {
-	python3 "$REPORT_DATA/make-export" 2000 7 >"$EXPORT"
+	python3 "$BATS_TEST_DIRNAME/../bench/make-export" 2000 7 >"$EXPORT"
 	journal_build
 	python3 "$REPORT_DATA/expect-from-export" <"$EXPORT" >"$BATS_TEST_TMPDIR/expected.json"
 	run -0 report --json
