@@ -3,6 +3,9 @@
 
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/sbin
+# Where units/tarpit@.service and xinetd/tarpit, as shipped, run tarpit from:
+# BINDIR with the default PREFIX.  make install puts BINDIR in its place.
+SHIPPED_BINDIR = /usr/local/sbin
 REPORT_BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 DOCDIR = $(PREFIX)/share/doc/tarpit
@@ -161,7 +164,7 @@ install: all
 	chmod 755 $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
 	cp man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
 	cp units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
-	sed 's|@SBINDIR@|$(BINDIR)|' units/tarpit@.service \
+	sed 's|=$(SHIPPED_BINDIR)/tarpit|=$(BINDIR)/tarpit|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
 	cp units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
 	cp units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
@@ -174,7 +177,8 @@ install: all
 
 install-xinetd: install
 	mkdir -p $(DESTDIR)$(XINETDDIR)
-	sed 's|@SBINDIR@|$(BINDIR)|' xinetd/tarpit > $(DESTDIR)$(XINETDDIR)/tarpit
+	sed 's|= $(SHIPPED_BINDIR)/tarpit|= $(BINDIR)/tarpit|' xinetd/tarpit \
+	    > $(DESTDIR)$(XINETDDIR)/tarpit
 	chmod 644 $(DESTDIR)$(XINETDDIR)/tarpit
 
 uninstall:

@@ -238,7 +238,7 @@ class Xinetd(Launcher):
         for line in read(os.path.join(REPO, "xinetd/tarpit")).splitlines():
             if line.strip().startswith("server_args") and build == "floor":
                 continue
-            entry.append(line.replace("@SBINDIR@/tarpit", bench.binary(build)))
+            entry.append(line.replace(SBINDIR + "/tarpit", bench.binary(build)))
             if line == "{":
                 entry += ["\ttype        = UNLISTED", "\tport        = %d" % PORT]
         with open(d + "/xinetd.conf", "w") as f:
