@@ -70,22 +70,22 @@ trickled_at_least() {
 	(($(count_trickle "$1") >= $2))
 }
 
-# verify_shipped ARGS...: systemd-analyze verify --man=no ARGS in a mount namespace of
-# its own where the build under test is $NSPAWN_SBINDIR/tarpit, as the units say, and
-# /run is empty (verify leaves a stamp there), with units/ first in the unit path.
-verify_shipped() {
+# analyze ARGS...: systemd-analyze ARGS in a mount namespace of its own where the build
+# under test is $NSPAWN_SBINDIR/tarpit, as the units say, and /run is empty (analyze
+# leaves a stamp there), with units/ first in the unit path.
+analyze() {
 	local sbin=$BATS_TEST_TMPDIR/sbin
 	mkdir -p "$sbin"
 	install -m 755 "$TARPIT" "$sbin/tarpit"
 	SYSTEMD_UNIT_PATH=$BATS_TEST_DIRNAME/../units:$BATS_TEST_TMPDIR/units: \
 		unshare --mount --propagation private -- sh -c '
 		mount -t tmpfs tmpfs /run && mount --bind "$1" "$2" && shift 2 &&
-		exec systemd-analyze verify --man=no "$@"' sh "$sbin" "$NSPAWN_SBINDIR" "$@"
+		exec systemd-analyze "$@"' sh "$sbin" "$NSPAWN_SBINDIR" "$@"
 }
 
 @test "systemd-analyze verify finds nothing to say about either unit as shipped" {
 	cd "$BATS_TEST_DIRNAME/.."
-	run verify_shipped units/tarpit.socket units/tarpit@.service
+	run analyze verify --man=no units/tarpit.socket units/tarpit@.service
 	assert_success
 	assert_output ''
 }
@@ -93,7 +93,7 @@ verify_shipped() {
 @test "systemd-analyze verify finds nothing to say about the service with the opt-in sandbox" {
 	mkdir -p "$BATS_TEST_TMPDIR/units/tarpit@.service.d"
 	cp "$BATS_TEST_DIRNAME/../units/tarpit-sandbox.conf" "$BATS_TEST_TMPDIR/units/tarpit@.service.d/"
-	run verify_shipped tarpit.socket tarpit@.service
+	run analyze verify --man=no tarpit.socket tarpit@.service
 	assert_success
 	assert_output ''
 }
@@ -117,7 +117,7 @@ security_score() {
 	local unit=$BATS_TEST_TMPDIR/score/tarpit@.service
 	mkdir -p "${unit%/*}"
 	cat "$@" >"$unit"
-	systemd-analyze security --offline=yes --no-pager "$unit" |
+	analyze security --offline=yes --no-pager "$unit" |
 		sed -n 's/^→ Overall exposure level for tarpit@i\.service: \([0-9.]* [A-Z]*\).*/\1/p'
 }
 
