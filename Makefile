@@ -3,6 +3,9 @@
 
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/sbin
+# Where units/tarpit@.service and xinetd/tarpit, as shipped, run tarpit from:
+# BINDIR with the default PREFIX.  make install puts BINDIR in its place.
+SHIPPED_BINDIR = /usr/local/sbin
 REPORT_BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 DOCDIR = $(PREFIX)/share/doc/tarpit
@@ -186,7 +189,7 @@ install:
 	install -m 755 tarpit-report $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
 	install -m 644 man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
 	install -m 644 units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
-	sed 's|@SBINDIR@|$(BINDIR)|' units/tarpit@.service \
+	sed 's|=$(SHIPPED_BINDIR)/tarpit|=$(BINDIR)/tarpit|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tarpit@.service
 	install -m 644 units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
@@ -194,7 +197,8 @@ install:
 
 install-xinetd: install
 	mkdir -p $(DESTDIR)$(XINETDDIR)
-	sed 's|@SBINDIR@|$(BINDIR)|' xinetd/tarpit > $(DESTDIR)$(XINETDDIR)/tarpit
+	sed 's|= $(SHIPPED_BINDIR)/tarpit|= $(BINDIR)/tarpit|' xinetd/tarpit \
+	    > $(DESTDIR)$(XINETDDIR)/tarpit
 	chmod 644 $(DESTDIR)$(XINETDDIR)/tarpit
 
 uninstall:

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """bench/bench.py: what one held SMTP connection costs, tarpit against the floor.
 
-usage: bench.py [-n N] [--launchers L,..] [--builds B,..] [--cpu-window S]
-                [--serial K] [--burst K] [--out DIR] [--hardening] [--quick]
+usage: bench.py [-n N] [--launchers L,..] [--builds B,..] [--serial K] [--burst K]
+                [--cpu-window S] [--out DIR] [--strict] [--keep]
+       bench.py --hardening [-n N] [--serial K] [--hardening-build B]
+                [--variants V,..] [--repeat R] [--out DIR] [--strict] [--keep]
 
-For every launcher (sa: systemd-socket-activate --inetd -a; xinetd in the
-foreground with the shipped xinetd/tarpit entry; systemd: real systemd as PID 1
-in systemd-nspawn with the shipped units) and every build (tarpit,
+For every launcher (sa: systemd-socket-activate --inetd -a; xinetd: the shipped
+xinetd/tarpit as it is, on port 25, under rig/xinetd; systemd: real systemd as
+PID 1 in systemd-nspawn with the shipped units, rig/units and rig/nspawn) and
+every build (tarpit,
 tarpit-static, floor) it measures, in the same run, per held connection:
 memory (growth of a memory cgroup around the launcher and its children, and
 MemAvailable corrected by the per-CPU free pages of /proc/zoneinfo, less the
@@ -39,12 +42,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 CLIENT = os.path.join(HERE, "client.py")
+# The helpers tests/ uses too, one a real component: cgroup, nspawn, units, xinetd.
+RIG = os.path.join(REPO, "rig")
 PORT = 2525
 HOST = "127.0.0.1"
-SBINDIR = "/usr/local/sbin"
-UNITDIR = "/lib/systemd/system"
 T0 = time.monotonic()
-CG_ROOT = "/sys/fs/cgroup"
 RUN_TAG = "tarpit-bench-%d" % os.getpid()
 
 
@@ -65,9 +67,15 @@ def wait_until(seconds, fn, interval=0.1):
         time.sleep(interval)
 
 
-def run(cmd, timeout=60, check=True, **kw):
-    return subprocess.run(cmd, timeout=timeout, check=check, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, **kw)
+def run(cmd, timeout=60, check=True, input=None):
+    """CMD with INPUT (else nothing) on stdin; with CHECK, its failure raises
+    RuntimeError with the end of its stderr."""
+    out = subprocess.run(cmd, timeout=timeout, input=input or "", capture_output=True,
+                         text=True)
+    if check and out.returncode:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(cmd[:3]), out.returncode,
+                                                 out.stderr.strip()[-2000:]))
+    return out
 
 
 def read(path):
@@ -75,35 +83,21 @@ def read(path):
         return f.read()
 
 
-# --- cgroups ---------------------------------------------------------------------
-
-def own_cgroup(hierarchy):
-    for line in read("/proc/self/cgroup").splitlines():
-        _, controllers, path = line.split(":", 2)
-        names = controllers.split(",")
-        if (hierarchy == "unified" and controllers == "") or hierarchy in names or \
-                (hierarchy == "systemd" and "name=systemd" in names):
-            return path.rstrip("/")
-    raise RuntimeError("no %s cgroup" % hierarchy)
-
+# --- cgroups: rig/cgroup ------------------------------------------------------------
 
 class Group:
-    """A cgroup of the same name in several v1 hierarchies (and the unified one)."""
+    """A cgroup of one name in every hierarchy (rig/cgroup), described by the file
+    PATH: made here when NAME is given, else one a rig command made."""
 
-    def __init__(self, name, hierarchies):
-        self.dirs = {}
-        for h in hierarchies:
-            if not os.path.isdir(os.path.join(CG_ROOT, h)):
-                continue
-            d = "%s/%s%s/%s/%s" % (CG_ROOT, h, own_cgroup(h), RUN_TAG, name)
-            os.makedirs(d)
-            self.dirs[h] = d
+    def __init__(self, path, name=None):
+        self.path = path
+        if name:
+            run([RIG + "/cgroup", "create", path, name])
+        self.dirs = {d.split("/")[4]: d for d in read(path).split()}
 
-    def enter(self):
-        """For preexec_fn: moves the calling (child) process into every hierarchy."""
-        for d in self.dirs.values():
-            with open(os.path.join(d, "cgroup.procs"), "w") as f:
-                f.write(str(os.getpid()))
+    def exec_prefix(self):
+        """What runs a command inside the group."""
+        return [RIG + "/cgroup", "exec", self.path]
 
     def memory(self):
         return int(read(self.dirs["memory"] + "/memory.usage_in_bytes"))
@@ -112,43 +106,11 @@ class Group:
         return int(read(self.dirs["cpuacct"] + "/cpuacct.usage"))
 
     def pids(self):
-        tree = self.dirs.get("pids") or self.dirs["memory"]
-        found = set()
-        for dirpath, _, files in os.walk(tree):
-            if "cgroup.procs" in files:
-                try:
-                    found.update(int(p) for p in read(dirpath + "/cgroup.procs").split())
-                except OSError:
-                    pass
-        return found
+        return {int(p) for p in run([RIG + "/cgroup", "pids", self.path]).stdout.split()}
 
     def remove(self):
-        for _ in range(50):
-            pids = self.pids()
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.1)
-        for d in self.dirs.values():
-            for dirpath, _, _ in sorted(os.walk(d), key=lambda w: -len(w[0])):
-                try:
-                    os.rmdir(dirpath)
-                except OSError:
-                    pass
-            if os.path.isdir(d):
-                log("could not remove %s" % d)
-
-
-def remove_run_cgroups():
-    for h in ("memory", "cpuacct", "pids", "systemd", "unified"):
-        try:
-            os.rmdir("%s/%s%s/%s" % (CG_ROOT, h, own_cgroup(h), RUN_TAG))
-        except (OSError, RuntimeError):
-            pass
+        if run([RIG + "/cgroup", "remove", self.path], check=False).returncode:
+            log("could not remove the cgroups of %s" % self.path)
 
 
 # --- what the kernel says -----------------------------------------------------------
@@ -193,160 +155,109 @@ def pct(values, p):
 # --- launchers ---------------------------------------------------------------------
 
 class Launcher:
-    """Starts one build behind one launcher in cgroup GROUP; NETPID is a process in
-    the network namespace where it listens on PORT."""
-    netpid = None
+    """One build behind one launcher, all of it in the cgroup self.group, listening
+    on 127.0.0.1:self.port of a network namespace of its own."""
+    port = PORT
 
-    def client(self, args, **kw):
-        cmd = ["nsenter", "-t", str(self.netpid), "-n", "--", sys.executable, CLIENT] + args
-        return cmd
+    def client(self, args):
+        """The command that runs client.py with ARGS on the launcher's network."""
+        return self.net_prefix() + [sys.executable, CLIENT] + args
 
-    def sessions(self, group, comms):
-        return sorted(p for p in group.pids() if comm(p) in comms)
+    def sessions(self):
+        return sorted(p for p in self.group.pids() if comm(p) == self.comm)
 
-    def drained(self, group, comms):
-        return not self.sessions(group, comms)
+    def drained(self):
+        return not self.sessions()
 
 
 class SocketActivate(Launcher):
     name = "sa"
 
-    def start(self, bench, build, group):
+    def start(self, bench, build):
+        self.comm = build
+        self.group = bench.group("%s-%s" % (self.name, build))
         self.log = os.path.join(bench.dir, "sa-%s.log" % build)
         script = ("ip link set lo up && exec setpriv --reuid=nobody --regid=nogroup "
                   "--clear-groups -- systemd-socket-activate --inetd -a -l %s:%d \"$@\"" %
-                  (HOST, PORT))
+                  (HOST, self.port))
         with open(self.log, "w") as out:
-            self.proc = subprocess.Popen(["unshare", "-n", "--", "sh", "-c", script, "sh",
-                                          bench.binary(build)], stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=out, preexec_fn=group.enter)
-        self.netpid = self.proc.pid
+            self.proc = subprocess.Popen(self.group.exec_prefix() + [
+                "unshare", "-n", "--", "sh", "-c", script, "sh", bench.binary(build)],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=out)
         if not wait_until(10, lambda: "Listening on" in read(self.log)):
             raise RuntimeError("systemd-socket-activate did not start: " + read(self.log))
 
+    def net_prefix(self):
+        return ["nsenter", "-t", str(self.proc.pid), "-n", "--"]
+
     def stop(self):
         stop_process(self.proc, 5)
+        self.group.remove()
 
 
 class Xinetd(Launcher):
+    """rig/xinetd with the shipped xinetd/tarpit as it is, on port 25 as smtp; the
+    build, floor too, on the path the entry names (where its comm is tarpit)."""
     name = "xinetd"
+    port = 25
+    comm = "tarpit"
 
-    def start(self, bench, build, group):
-        d = os.path.join(bench.dir, "xinetd-" + build)
-        os.makedirs(d)
-        entry = []
-        for line in read(os.path.join(REPO, "xinetd/tarpit")).splitlines():
-            if line.strip().startswith("server_args") and build == "floor":
-                continue
-            entry.append(line.replace("@SBINDIR@/tarpit", bench.binary(build)))
-            if line == "{":
-                entry += ["\ttype        = UNLISTED", "\tport        = %d" % PORT]
-        with open(d + "/xinetd.conf", "w") as f:
-            f.write("\n".join(entry) + "\n")
-        self.log = d + "/xinetd.log"
-        script = ("ip link set lo up && exec xinetd -dontfork -f %s/xinetd.conf -pidfile "
-                  "%s/xinetd.pid -filelog %s" % (d, d, self.log))
-        with open(d + "/stderr", "w") as out:
-            self.proc = subprocess.Popen(["unshare", "-n", "--", "sh", "-c", script],
-                                         stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                         preexec_fn=group.enter)
-        self.netpid = self.proc.pid
-        if not wait_until(10, lambda: "Started working" in read(self.log)):
-            raise RuntimeError("xinetd did not start: " + read(d + "/stderr"))
+    def start(self, bench, build):
+        self.group = bench.group("%s-%s" % (self.name, build))
+        self.dir = os.path.join(bench.dir, "xinetd-" + build)
+        sbin = os.path.join(self.dir, "sbin")
+        os.makedirs(sbin)
+        shutil.copy2(bench.binary(build), sbin + "/tarpit")
+        os.sync()
+        self.proc = subprocess.Popen(self.group.exec_prefix() + [
+            RIG + "/xinetd", "serve", self.dir, "--bind=%s:%s" % (sbin, SBINDIR),
+            os.path.join(REPO, "xinetd/tarpit")], stdin=subprocess.DEVNULL)
+        run([RIG + "/xinetd", "ready", self.dir])
+
+    def net_prefix(self):
+        return [RIG + "/xinetd", "net", self.dir]
 
     def stop(self):
-        stop_process(self.proc, 5)
+        run([RIG + "/xinetd", "stop", self.dir], check=False)
+        self.proc.wait(5)
+        self.group.remove()
 
 
 class Nspawn(Launcher):
     """Real systemd as PID 1 in systemd-nspawn on the host's /usr, with `make
-    install` laid over it; tarpit.socket on PORT, or floor.socket for the floor."""
+    install` laid over it (rig/units, rig/nspawn); tarpit.socket on PORT, or
+    floor.socket for the floor.  The container's own cgroup is the group."""
     name = "systemd"
 
-    def start(self, bench, build, group):
-        self.bench, self.build = bench, build
-        self.machine = "%s-%s" % (RUN_TAG, build)
-        self.dest = bench.install_tree(build)
-        self.unit = "floor" if build == "floor" else "tarpit"
-        idfile = os.path.join(bench.dir, "machine-id")
-        if not os.path.exists(idfile):
-            with open(idfile, "w") as f:
-                f.write(run(["systemd-id128", "new"]).stdout)
-        self.console = os.path.join(bench.dir, "console-%s.log" % build)
-        cmd = ["systemd-nspawn", "-D", "/", "--volatile=yes", "--register=no", "--keep-unit",
-               "--private-network", "--console=pipe", "-M", self.machine,
-               "--bind-ro=%s:/etc/machine-id" % idfile,
-               "--bind-ro=/dev/null:/etc/systemd/system/systemd-machine-id-commit.service"]
-        for path in (SBINDIR, "/usr/lib/systemd/system", "/usr/lib/sysusers.d"):
-            src = self.dest + (UNITDIR if path == "/usr/lib/systemd/system" else path)
-            cmd.append("--overlay-ro=%s:%s:%s" % (path, src, path))
-        cmd.append("-b")
-        with open(self.console, "w") as out:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=out, preexec_fn=group.enter)
-        if not wait_until(20, self.find_leader):
-            raise RuntimeError("no systemd in the container: " + read(self.console)[-2000:])
-        if not wait_until(30, self.booted):
-            raise RuntimeError("the container did not boot: " + read(self.console)[-2000:])
-        # nspawn mounts these read-only; a real host gives every unit its cgroups
-        self.inside(["mount", "-o", "remount,bind,rw", "/sys/fs/cgroup/memory"])
-        self.inside(["mount", "-o", "remount,bind,rw", "/sys/fs/cgroup/pids"])
-        self.inside(["systemctl", "daemon-reexec"])
-        if not wait_until(20, self.booted):
-            raise RuntimeError("not running after daemon-reexec")
-        self.inside(["systemd-sysusers", "tarpit.conf"])
-        self.dropin(self.unit + ".socket", "port",
-                    "[Socket]\nListenStream=\nListenStream=%d\n" % PORT)
-        self.inside(["systemctl", "enable", "--now", "--quiet", self.unit + ".socket"])
-        if not wait_until(10, self.listening):
-            raise RuntimeError("%s.socket is not listening" % self.unit)
+    def start(self, bench, build):
+        self.unit = self.comm = "floor" if build == "floor" else "tarpit"
+        self.dir = os.path.join(bench.dir, "nspawn-" + build)
+        dest = bench.install_tree(build)
+        self.proc = subprocess.Popen([RIG + "/units", "boot", self.dir, "%s-%s" % (RUN_TAG, build),
+                                      dest, "--private-network"], stdin=subprocess.DEVNULL)
+        run([RIG + "/nspawn", "ready", self.dir], timeout=120)
+        self.group = Group(os.path.join(self.dir, "cgroup"))
+        run([RIG + "/units", "listen", self.dir, str(self.port), self.unit + ".socket"])
 
-    def find_leader(self):
-        out = run(["pgrep", "-P", str(self.proc.pid), "-x", "systemd"], check=False).stdout
-        if out.strip():
-            self.netpid = int(out.split()[0])
-            return True
-        return False
+    def net_prefix(self):
+        return [RIG + "/nspawn", "net", self.dir]
 
-    def inside(self, cmd, check=True, timeout=60):
-        return run(["nsenter", "-t", str(self.netpid), "-m", "-u", "-i", "-n", "-p", "--"] + cmd,
-                   check=check, timeout=timeout)
-
-    def booted(self):
-        state = self.inside(["systemctl", "is-system-running"], check=False).stdout.strip()
-        return state in ("running", "degraded")
-
-    def listening(self):
-        out = self.inside(["systemctl", "show", "-P", "SubState", self.unit + ".socket"]).stdout
-        return out.strip() == "listening"
+    def inside(self, cmd, check=True):
+        return run([RIG + "/nspawn", "enter", self.dir] + cmd, check=check)
 
     def dropin(self, unit, name, text):
-        d = "/proc/%d/root/etc/systemd/system/%s.d" % (self.netpid, unit)
-        os.makedirs(d, exist_ok=True)
-        with open("%s/%s.conf" % (d, name), "w") as f:
-            f.write(text)
-        self.inside(["systemctl", "daemon-reload"])
+        run([RIG + "/nspawn", "dropin", self.dir, unit, name], input=text)
 
-    def drained(self, group, comms):
-        if self.sessions(group, comms):
+    def drained(self):
+        if self.sessions():
             return False
         out = self.inside(["systemctl", "list-units", "--all", "--no-legend", "--plain",
                            self.unit + "@*"], check=False).stdout
         return not out.strip()
 
     def stop(self):
-        stop_process(self.proc, 15)
-        shutil.rmtree("/run/systemd/nspawn/propagate/" + self.machine, ignore_errors=True)
-        for d in ("/run/systemd/nspawn/propagate", "/run/systemd/nspawn"):
-            try:
-                os.rmdir(d)
-            except OSError:
-                pass
-        if run(["pgrep", "-x", "systemd-nspawn"], check=False).returncode != 0:
-            try:
-                os.rmdir("/run/systemd/nspawn-root")
-            except OSError:
-                pass
+        run([RIG + "/nspawn", "stop", self.dir], check=False, timeout=120)
+        self.proc.wait(5)
 
 
 def stop_process(proc, seconds):
@@ -362,15 +273,20 @@ def stop_process(proc, seconds):
 LAUNCHERS = {"sa": SocketActivate, "xinetd": Xinetd, "systemd": Nspawn}
 BUILDS = ("tarpit", "tarpit-static", "floor")
 
+# Where the shipped units run tarpit from, and where make install puts units.
+SBINDIR = subprocess.run([RIG + "/units", "sbindir"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+UNITDIR = subprocess.run(["pkg-config", "--variable=systemdsystemunitdir", "systemd"],
+                         capture_output=True, text=True, check=True).stdout.strip()
 FLOOR_SERVICE = """[Unit]
 Description=bench floor for %I, unsandboxed
 CollectMode=inactive-or-failed
 
 [Service]
-ExecStart=/usr/local/sbin/floor
+ExecStart={sbindir}/floor
 StandardInput=socket
 StandardError=journal
-"""
+""".format(sbindir=SBINDIR)
 
 
 # --- one run ----------------------------------------------------------------------
@@ -381,7 +297,6 @@ class Bench:
         self.dir = tempfile.mkdtemp(prefix=RUN_TAG + "-")
         os.chmod(self.dir, 0o755)
         self.binaries = {}
-        self.trees = {}
         self.groups = []
 
     def snapshot(self, builds):
@@ -406,42 +321,37 @@ class Bench:
         return self.binaries[build]
 
     def install_tree(self, build):
-        """`make install DESTDIR=...` once, then one copy a build with its binary."""
-        base = os.path.join(self.dir, "dest")
-        if not os.path.isdir(base):
-            run(["make", "-s", "-C", REPO, "-o", "tarpit", "install", "DESTDIR=" + base],
-                timeout=120)
+        """`make install` into a DESTDIR of the build's own, with it as tarpit (the
+        floor with floor.socket, the shipped socket, and floor@.service too)."""
         tree = os.path.join(self.dir, "dest-" + build)
         if not os.path.isdir(tree):
-            shutil.copytree(base, tree, symlinks=True)
+            run([RIG + "/units", "install", tree, self.binary(build)], timeout=120)
             if build == "floor":
+                units = tree + UNITDIR
                 shutil.copy2(self.binary("floor"), tree + SBINDIR + "/floor")
-                shutil.copy2(tree + UNITDIR + "/tarpit.socket", tree + UNITDIR + "/floor.socket")
-                with open(tree + UNITDIR + "/floor@.service", "w") as f:
+                shutil.copy2(units + "/tarpit.socket", units + "/floor.socket")
+                with open(units + "/floor@.service", "w") as f:
                     f.write(FLOOR_SERVICE)
-            else:
-                shutil.copy2(self.binary(build), tree + SBINDIR + "/tarpit")
             os.sync()
         return tree
 
-    def group(self, name, hierarchies=("memory", "cpuacct", "pids")):
-        g = Group(name, hierarchies)
+    def group(self, name):
+        g = Group(os.path.join(self.dir, "cgroup-" + name), "%s-%s" % (RUN_TAG, name))
         self.groups.append(g)
         return g
 
     def cleanup(self):
         for g in reversed(self.groups):
             g.remove()
-        remove_run_cgroups()
         if not self.args.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def client_run(bench, launcher, mode, count, net, timeout):
-    cmd = launcher.client([mode, HOST, str(PORT), str(count), "--net=%d" % net,
+    cmd = launcher.client([mode, HOST, str(launcher.port), str(count), "--net=%d" % net,
                            "--timeout=%d" % timeout])
-    out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                         timeout=timeout * 5 + 30, preexec_fn=bench.client_group.enter)
+    out = subprocess.run(bench.client_group.exec_prefix() + cmd, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=timeout * 5 + 30)
     if out.returncode != 0:
         raise RuntimeError("client %s failed: %s" % (mode, out.stderr[-2000:]))
     return json.loads(out.stdout.splitlines()[-1])
@@ -474,17 +384,18 @@ def latency_summary(result):
     return result
 
 
-def hold_and_measure(bench, launcher, group, comms, n, net, cpu_window):
+def hold_and_measure(bench, launcher, n, net, cpu_window):
     """Opens n held connections and measures memory, smaps and CPU while held."""
+    group = launcher.group
     base = memory_point(bench, group)
-    cmd = launcher.client(["hold", HOST, str(PORT), str(n), "--net=%d" % net,
+    cmd = launcher.client(["hold", HOST, str(launcher.port), str(n), "--net=%d" % net,
                            "--timeout=%d" % (60 + n // 20), "--hold-max=%d" % (cpu_window + 300)])
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=bench.client_group.enter)
+    proc = subprocess.Popen(bench.client_group.exec_prefix() + cmd, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         opened = latency_summary(read_line(proc, 90 + n // 20))
         time.sleep(2)
-        sessions = launcher.sessions(group, comms)
+        sessions = launcher.sessions()
         loaded = memory_point(bench, group)
         sizes = []
         for pid in sessions:
@@ -534,36 +445,29 @@ def cpu_measure(group, sessions, window):
             "cpu_cgroup_sec_conn_hour": round((c1 - c0) / 1e9 / len(both) * per_hour, 5)}
 
 
-def drain(launcher, group, comms, seconds=60):
-    if not wait_until(seconds, lambda: launcher.drained(group, comms), 0.25):
+def drain(launcher, seconds=60):
+    if not wait_until(seconds, launcher.drained, 0.25):
         log("  sessions still running after %d s" % seconds)
 
 
 def bench_case(bench, launcher_cls, build):
     args = bench.args
     n = args.n
-    name = "%s-%s" % (launcher_cls.name, build)
-    hierarchies = ("memory", "cpuacct", "pids")
-    if launcher_cls is Nspawn:
-        hierarchies += ("systemd", "unified")
-    group = bench.group(name, hierarchies)
     launcher = launcher_cls()
-    comms = {build} if launcher_cls is not Nspawn else {"floor" if build == "floor" else "tarpit"}
     r = {"launcher": launcher_cls.name, "build": build, "n": n}
     t = time.monotonic()
     try:
-        launcher.start(bench, build, group)
+        launcher.start(bench, build)
         r["start_sec"] = round(time.monotonic() - t, 2)
         client_run(bench, launcher, "serial", 5, 10, 10)  # warm-up
         r["serial"] = latency_summary(client_run(bench, launcher, "serial", args.serial, 11, 10))
-        drain(launcher, group, comms)
+        drain(launcher)
         r["burst"] = latency_summary(client_run(bench, launcher, "burst", min(args.burst, n), 12, 30))
-        drain(launcher, group, comms)
-        r.update(hold_and_measure(bench, launcher, group, comms, n, 13, args.cpu_window))
-        drain(launcher, group, comms)
+        drain(launcher)
+        r.update(hold_and_measure(bench, launcher, n, 13, args.cpu_window))
+        drain(launcher)
     finally:
         launcher.stop()
-        group.remove()
     r["case_sec"] = round(time.monotonic() - t, 1)
     return r
 
@@ -609,7 +513,8 @@ def security_score(bench, dropin):
     d = tempfile.mkdtemp(dir=bench.dir)
     unit = d + "/tarpit@.service"
     with open(unit, "w") as f:
-        f.write(read(bench.install_tree("tarpit") + UNITDIR + "/tarpit@.service"))
+        # as make install installs it with the default PREFIX
+        f.write(read(os.path.join(REPO, "units/tarpit@.service")))
         if dropin:
             f.write("\n[Service]\n" + dropin)
     out = run(["systemd-analyze", "security", "--offline=yes", "--no-pager", unit], check=False)
@@ -620,12 +525,10 @@ def security_score(bench, dropin):
 def bench_hardening(bench):
     args = bench.args
     build = args.hardening_build
-    group = bench.group("hardening-" + build, ("memory", "cpuacct", "pids", "systemd", "unified"))
     launcher = Nspawn()
-    comms = {"tarpit"}
     rows = []
     try:
-        launcher.start(bench, build, group)
+        launcher.start(bench, build)
         client_run(bench, launcher, "serial", 5, 10, 10)
         variants = [v for v in VARIANTS if not args.variants or v[0] in args.variants.split(",")]
         for i, (name, what, text) in enumerate(variants * args.repeat):
@@ -636,9 +539,9 @@ def bench_hardening(bench):
             r["score"], r["rating"] = security_score(bench, text)
             ser = client_run(bench, launcher, "serial", args.serial, 30 + i, 10)
             r["activation"] = latency_summary(ser)
-            drain(launcher, group, comms)
-            r.update(hold_and_measure(bench, launcher, group, comms, args.n, 60 + i, 0))
-            drain(launcher, group, comms)
+            drain(launcher)
+            r.update(hold_and_measure(bench, launcher, args.n, 60 + i, 0))
+            drain(launcher)
             if r["activation"]["failed"] or r["opened"].get("failed"):
                 r["journal"] = launcher.inside(
                     ["journalctl", "-q", "--no-pager", "-n", "12", "-o", "cat",
@@ -646,10 +549,9 @@ def bench_hardening(bench):
                 log("  failed: %s" % " | ".join(r["journal"][-12:]))
             launcher.inside(["systemctl", "reset-failed", "tarpit@*"], check=False)
             rows.append(r)
-            log("  %s" % hardening_line(r, rows[0] if rows else None))
+            log("  %s" % hardening_line(r))
     finally:
         launcher.stop()
-        group.remove()
     return rows
 
 
@@ -694,7 +596,7 @@ def print_table(rows):
     print_columns(lines)
 
 
-def hardening_line(r, base):
+def hardening_line(r):
     return "%-18s cg %6s KB/conn  sys %6s KB/conn  p50 %6s ms  score %s" % (
         r["variant"], fmt(r.get("cgroup_kb")), fmt(r.get("sys_kb")),
         fmt(r["activation"]["p50_ms"], "%.2f"), r["score"])
@@ -802,7 +704,7 @@ def main():
               "args": vars(args), "commit": run(["git", "-C", REPO, "describe", "--always",
                                                  "--dirty"], check=False).stdout.strip()}
     try:
-        bench.client_group = bench.group("client", ("memory", "cpuacct"))
+        bench.client_group = bench.group("client")
         if args.hardening:
             result["binaries"] = bench.snapshot([args.hardening_build])
             result["hardening"] = bench_hardening(bench)

@@ -70,27 +70,54 @@ trickled_at_least() {
 	(($(count_trickle "$1") >= $2))
 }
 
-@test "systemd-analyze verify finds nothing to say about either unit" {
-	local dir=$BATS_TEST_TMPDIR/units had_stamp=
-	mkdir -p "$dir/sbin"
-	ln -s "$TARPIT" "$dir/sbin/tarpit"
-	cp "$BATS_TEST_DIRNAME/../units/tarpit.socket" "$dir/"
-	sed "s|@SBINDIR@|$dir/sbin|" "$BATS_TEST_DIRNAME/../units/tarpit@.service" >"$dir/tarpit@.service"
-	# verify stamps /run/systemd/systemd-units-load on the host: do not leave it there
-	[[ ! -e /run/systemd/systemd-units-load ]] || had_stamp=1
-	run systemd-analyze verify --man=no "$dir/tarpit.socket" "$dir/tarpit@.service"
-	[[ -n $had_stamp ]] || rm -f /run/systemd/systemd-units-load
+# analyze ARGS...: systemd-analyze ARGS in a mount namespace of its own where the build
+# under test is $NSPAWN_SBINDIR/tarpit, as the units say, and /run is empty (analyze
+# leaves a stamp there), with units/ first in the unit path.
+analyze() {
+	local sbin=$BATS_TEST_TMPDIR/sbin
+	mkdir -p "$sbin"
+	install -m 755 "$TARPIT" "$sbin/tarpit"
+	SYSTEMD_UNIT_PATH=$BATS_TEST_DIRNAME/../units:$BATS_TEST_TMPDIR/units: \
+		unshare --mount --propagation private -- sh -c '
+		mount -t tmpfs tmpfs /run && mount --bind "$1" "$2" && shift 2 &&
+		exec systemd-analyze "$@"' sh "$sbin" "$NSPAWN_SBINDIR" "$@"
+}
+
+@test "systemd-analyze verify finds nothing to say about either unit as shipped" {
+	cd "$BATS_TEST_DIRNAME/.."
+	run analyze verify --man=no units/tarpit.socket units/tarpit@.service
 	assert_success
 	assert_output ''
 }
 
+@test "systemd-analyze verify finds nothing to say about the service with the opt-in sandbox" {
+	mkdir -p "$BATS_TEST_TMPDIR/units/tarpit@.service.d"
+	cp "$BATS_TEST_DIRNAME/../units/tarpit-sandbox.conf" "$BATS_TEST_TMPDIR/units/tarpit@.service.d/"
+	run analyze verify --man=no tarpit.socket tarpit@.service
+	assert_success
+	assert_output ''
+}
+
+@test "make install puts the shipped files in place unchanged, and names another BINDIR in them" {
+	local dest=$BATS_TEST_TMPDIR/dest units=$BATS_TEST_DIRNAME/../units
+	# the container of this file runs `make install`'s tree: the shipped files as they are
+	cmp "$units/tarpit.socket" "$NSPAWN_DIR/dest/lib/systemd/system/tarpit.socket"
+	cmp "$units/tarpit@.service" "$NSPAWN_DIR/dest/lib/systemd/system/tarpit@.service"
+	cmp "$units/tarpit.sysusers" "$NSPAWN_DIR/dest/usr/lib/sysusers.d/tarpit.conf"
+	run -0 make -s -C "$BATS_TEST_DIRNAME/.." install-xinetd DESTDIR="$dest" PREFIX=/opt/tarpit
+	run -0 grep -h /tarpit\$ "$dest/lib/systemd/system/tarpit@.service" "$dest/etc/xinetd.d/tarpit"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 ExecStart=/opt/tarpit/sbin/tarpit
+	assert_line --index 1 --regexp '^\s+server\s+= /opt/tarpit/sbin/tarpit$'
+}
+
 # security_score UNIT-FILE...: the exposure level systemd-analyze gives the units
-# given, concatenated, with @SBINDIR@ filled in.
+# given, concatenated.
 security_score() {
 	local unit=$BATS_TEST_TMPDIR/score/tarpit@.service
 	mkdir -p "${unit%/*}"
-	cat "$@" | sed "s|@SBINDIR@|$NSPAWN_SBINDIR|" >"$unit"
-	systemd-analyze security --offline=yes --no-pager "$unit" |
+	cat "$@" >"$unit"
+	analyze security --offline=yes --no-pager "$unit" |
 		sed -n 's/^→ Overall exposure level for tarpit@i\.service: \([0-9.]* [A-Z]*\).*/\1/p'
 }
 

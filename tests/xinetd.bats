@@ -38,6 +38,15 @@ received_bytes() {
 	printf '%s\n' "${lines[@]}" | grep -v '^[*>] ' | sed 's/$/\r/' | wc -c
 }
 
+@test "the shipped entry, copied as it is, serves smtp on port 25 for IPv4 and IPv6" {
+	local address
+	cmp "$BATS_TEST_DIRNAME/../xinetd/tarpit" "$XINETD_DIR/xinetd.d/tarpit"
+	for address in 127.0.0.1 ::1; do
+		run -0 xinetd_client "$address" 25 read close
+		assert_line --index 1 "220 $HOST ESMTP"
+	done
+}
+
 @test "IPv4 and IPv6 clients get the banner, a trickle of 250- lines after HELO, and the 421 of --max-time" {
 	local address
 	for address in 127.0.0.1 ::1; do

@@ -1,95 +1,47 @@
-# Real systemd as PID 1 in systemd-nspawn, booted on the host's own /usr, with the
-# output of `make install` laid over its real paths: the tests of the shipped units.
-# Load after test_helper/common-setup; call nspawn_boot from setup_file and
-# nspawn_teardown from teardown_file.  Exports NSPAWN_* for the tests.
+# Real systemd as PID 1 in systemd-nspawn (rig/nspawn), booted on the host's own /usr,
+# with the output of `make install` laid over its real paths (rig/units): the tests
+# of the shipped units.  Load after test_helper/common-setup; call nspawn_boot from
+# setup_file and nspawn_teardown from teardown_file.  Exports NSPAWN_* for the tests.
 
+export RIG=$BATS_TEST_DIRNAME/../rig
 # Where the socket listens inside the container (the shipped unit says 25).
 export NSPAWN_PORT=2525
-# BINDIR of `make install` with the default PREFIX, as ExecStart= has it.
-export NSPAWN_SBINDIR=/usr/local/sbin
+# Where the shipped units run tarpit from: BINDIR of `make install` by default.
+NSPAWN_SBINDIR=$("$RIG/units" sbindir)
+export NSPAWN_SBINDIR
 
-# nspawn_boot: install into a DESTDIR, boot the container, create the tarpit user,
-# move the socket to $NSPAWN_PORT with a drop-in and enable --now tarpit.socket.
+# nspawn_boot: install into a DESTDIR with the build under test, boot the container,
+# and have tarpit.socket listen on $NSPAWN_PORT.
 nspawn_boot() {
 	export NSPAWN_DIR=$BATS_FILE_TMPDIR/nspawn
 	# also the container's hostname, so the name in every reply
 	export NSPAWN_NAME=tarpit-test-$$
-	local dest=$NSPAWN_DIR/dest
 	mkdir -p "$NSPAWN_DIR"
-	make -s -C "$BATS_TEST_DIRNAME/.." install DESTDIR="$dest" >"$NSPAWN_DIR/make.log" 2>&1 ||
-		{ fail "make install failed: $(cat "$NSPAWN_DIR/make.log")"; return; }
-	# the build under test, which is not the tree's own when TARPIT says so
-	install -m 755 "$TARPIT" "$dest$NSPAWN_SBINDIR/tarpit"
-	# without a machine-id systemd takes this for a first boot and enables everything
-	systemd-id128 new >"$NSPAWN_DIR/machine-id"
+	"$RIG/units" install "$NSPAWN_DIR/dest" "$TARPIT" || { fail "rig/units install failed"; return; }
 	nspawn_write_flood
-	nspawn_cgroups_create
-	(
-		nspawn_cgroups_enter
-		exec systemd-nspawn -D / --volatile=yes --register=no --keep-unit \
-			--private-network --console=pipe -M "$NSPAWN_NAME" \
-			--bind-ro="$NSPAWN_DIR/machine-id:/etc/machine-id" \
-			--bind-ro=/dev/null:/etc/systemd/system/systemd-machine-id-commit.service \
-			--overlay-ro="$NSPAWN_SBINDIR:$dest$NSPAWN_SBINDIR:$NSPAWN_SBINDIR" \
-			--overlay-ro="/usr/lib/systemd/system:$dest/lib/systemd/system:/usr/lib/systemd/system" \
-			--overlay-ro="/usr/lib/sysusers.d:$dest/usr/lib/sysusers.d:/usr/lib/sysusers.d" \
-			-b
-	) </dev/null >"$NSPAWN_DIR/console.log" 2>&1 3>&- &
+	"$RIG/units" boot "$NSPAWN_DIR" "$NSPAWN_NAME" "$NSPAWN_DIR/dest" --private-network &
 	export NSPAWN_PID=$!
-	wait_until 20 nspawn_find_leader || { nspawn_fail "no systemd in the container"; return; }
-	wait_until 30 nspawn_booted || { nspawn_fail "the container did not finish booting"; return; }
-	# nspawn mounts the memory and pids hierarchies read-only, so units would get
-	# no MemoryMax= or TasksMax=; a real host has them.
-	in_container mount -o remount,bind,rw /sys/fs/cgroup/memory
-	in_container mount -o remount,bind,rw /sys/fs/cgroup/pids
-	in_container systemctl daemon-reexec
-	wait_until 20 nspawn_booted || { nspawn_fail "not running after daemon-reexec"; return; }
-	in_container systemd-sysusers tarpit.conf
-	unit_dropin tarpit.socket port "[Socket]\nListenStream=\nListenStream=$NSPAWN_PORT\n"
-	in_container systemctl enable --now --quiet tarpit.socket
-	wait_until 10 socket_listening || nspawn_fail "tarpit.socket is not listening"
-}
-
-nspawn_fail() {
-	fail "$1; console: $(tail -n 20 "$NSPAWN_DIR/console.log"); failed units: $(in_container systemctl --failed --no-legend 2>&1)"
-}
-
-# nspawn_find_leader: set NSPAWN_LEADER to the container's PID 1, once it is systemd.
-nspawn_find_leader() {
-	local pid
-	pid=$(pgrep -P "$NSPAWN_PID" -x systemd) || return 1
-	export NSPAWN_LEADER=$pid
-}
-
-nspawn_booted() {
-	local state
-	state=$(in_container systemctl is-system-running 2>/dev/null)
-	[[ $state == running || $state == degraded ]]
+	"$RIG/nspawn" ready "$NSPAWN_DIR" || { fail "the container is not ready"; return; }
+	NSPAWN_LEADER=$("$RIG/nspawn" leader "$NSPAWN_DIR")
+	export NSPAWN_LEADER
+	"$RIG/units" listen "$NSPAWN_DIR" "$NSPAWN_PORT" || fail "tarpit.socket does not listen"
 }
 
 # in_container COMMAND...: run COMMAND inside, as if logged in there.
 in_container() {
-	nsenter -t "$NSPAWN_LEADER" -m -u -i -n -p -- "$@"
+	"$RIG/nspawn" enter "$NSPAWN_DIR" "$@"
 }
 
 # in_container_net COMMAND...: run a host program (client) on the container's network,
 # where the socket listens on the loopback.
 in_container_net() {
-	nsenter -t "$NSPAWN_LEADER" -n -- "$@"
+	"$RIG/nspawn" net "$NSPAWN_DIR" "$@"
 }
 
 # unit_dropin UNIT NAME TEXT: /etc/systemd/system/UNIT.d/NAME.conf inside holds TEXT
 # (printf %b escapes), then daemon-reload.
 unit_dropin() {
-	local dir=/proc/$NSPAWN_LEADER/root/etc/systemd/system/$1.d
-	mkdir -p "$dir"
-	printf '%b' "$3" >"$dir/$2.conf"
-	in_container systemctl daemon-reload
-}
-
-unit_dropin_remove() {
-	rm -f "/proc/$NSPAWN_LEADER/root/etc/systemd/system/$1.d/$2.conf"
-	in_container systemctl daemon-reload
+	printf '%b' "$3" | "$RIG/nspawn" dropin "$NSPAWN_DIR" "$1" "$2"
 }
 
 # unit_property UNIT PROPERTY: the value, as `systemctl show` has it.
@@ -135,68 +87,12 @@ journal_entry_by() {
 
 # --- teardown -----------------------------------------------------------------------
 
-# nspawn_teardown: halt the container (kill it if it does not halt within 15 s) and
-# remove what nspawn and the container leave on the host: its cgroups and /run dirs.
+# nspawn_teardown: halt the container and remove what it leaves on the host.
 nspawn_teardown() {
 	[[ -n ${NSPAWN_PID-} ]] || return 0
-	if ! process_gone "$NSPAWN_PID"; then
-		kill -TERM "$NSPAWN_PID" 2>/dev/null
-		wait_until 15 process_gone "$NSPAWN_PID" || kill -KILL "$NSPAWN_PID" 2>/dev/null
-	fi
+	"$RIG/nspawn" stop "$NSPAWN_DIR"
 	wait "$NSPAWN_PID" 2>/dev/null || true
-	nspawn_cgroups_remove
-	rmdir "/run/systemd/nspawn/propagate/$NSPAWN_NAME" 2>/dev/null || true
-	rmdir /run/systemd/nspawn/propagate /run/systemd/nspawn 2>/dev/null || true
-	# the mount point of every volatile root: only when no other container uses it
-	pgrep -x systemd-nspawn >/dev/null || rmdir /run/systemd/nspawn-root 2>/dev/null || true
 	NSPAWN_PID=
-}
-
-# --- cgroups ------------------------------------------------------------------------
-# nspawn puts the container in payload/ and itself in supervisor/ under its own cgroup,
-# and the container's systemd writes under its own memory and pids cgroups.  Starting
-# nspawn in a cgroup of its own in each hierarchy keeps all of that in one tree per
-# hierarchy, which teardown removes whole.
-
-nspawn_cgroups_create() {
-	local hierarchy name own
-	NSPAWN_CGROUPS=()
-	for hierarchy in unified systemd pids memory; do
-		[[ -d /sys/fs/cgroup/$hierarchy ]] || continue
-		case $hierarchy in
-		unified) name= ;;
-		systemd) name=name=systemd ;;
-		*) name=$hierarchy ;;
-		esac
-		own=$(awk -F: -v name="$name" '$2 == name { print $3 }' /proc/self/cgroup)
-		NSPAWN_CGROUPS+=("/sys/fs/cgroup/$hierarchy${own%/}/$NSPAWN_NAME")
-	done
-	mkdir "${NSPAWN_CGROUPS[@]}"
-	export NSPAWN_CGROUPS_LIST="${NSPAWN_CGROUPS[*]}"
-}
-
-nspawn_cgroups_enter() {
-	local dir
-	for dir in $NSPAWN_CGROUPS_LIST; do
-		echo "$BASHPID" >"$dir/cgroup.procs"
-	done
-}
-
-nspawn_cgroups_remove() {
-	local dir pids
-	for dir in $NSPAWN_CGROUPS_LIST; do
-		[[ -d $dir ]] || continue
-		# a container that had to be killed leaves its processes behind
-		mapfile -t pids < <(find "$dir" -name cgroup.procs -exec cat {} +)
-		((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
-		wait_until 5 cgroup_tree_empty "$dir" || true
-		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
-		[[ ! -d $dir ]] || echo "nspawn_teardown: could not remove $dir" >&2
-	done
-}
-
-cgroup_tree_empty() {
-	[[ -z $(find "$1" -name cgroup.procs -exec cat {} +) ]]
 }
 
 # --- many connections at once -------------------------------------------------------
