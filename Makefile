@@ -46,10 +46,10 @@ tarpit: $(TARPIT_SOURCES)
 
 # Reads the records back through sd-journal: always against libsystemd.
 # report/report.h says which file does what.
-REPORT_SOURCES = report/main.c report/journal.c report/record.c \
-    report/table.c report/tally.c report/time.c report/format.c \
-    report/text.c report/json.c report/prometheus.c \
-    report/addresses.c report/util.c
+REPORT_PARTS = report/journal.c report/record.c report/table.c \
+    report/tally.c report/time.c report/format.c report/text.c \
+    report/json.c report/prometheus.c report/addresses.c report/util.c
+REPORT_SOURCES = report/main.c $(REPORT_PARTS)
 REPORT_HEADERS = report/report.h record.h number.h
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
 	$(BUILD_0) -o $@ $(REPORT_SOURCES) $(LIBS_0)
@@ -87,6 +87,14 @@ tarpit-debug: $(TARPIT_SOURCES)
 	$(CC) $(CPPFLAGS) $(DEBUG_CFLAGS) $(SYSTEMD_CFLAGS) -o $@ tarpit.c \
 	    $(SYSTEMD_LIBS)
 
+# The same two for the report, whose records come from anyone who can log.
+tarpit-report-asan: $(REPORT_SOURCES) $(REPORT_HEADERS)
+	$(CC) $(CPPFLAGS) $(DEBUG_CFLAGS) $(SANITIZE) $(SYSTEMD_CFLAGS) -o $@ \
+	    $(REPORT_SOURCES) $(SYSTEMD_LIBS)
+tarpit-report-debug: $(REPORT_SOURCES) $(REPORT_HEADERS)
+	$(CC) $(CPPFLAGS) $(DEBUG_CFLAGS) $(SYSTEMD_CFLAGS) -o $@ \
+	    $(REPORT_SOURCES) $(SYSTEMD_LIBS)
+
 # Installs tarpit's own filter, then makes one forbidden call (tests/sandbox.bats).
 tests/sandbox-probe: tests/sandbox-probe.c $(TARPIT_SOURCES)
 	$(BUILD_0) -o $@ tests/sandbox-probe.c $(LIBS_0)
@@ -94,19 +102,30 @@ tests/sandbox-probe-static: tests/sandbox-probe.c $(TARPIT_SOURCES)
 	$(BUILD_1) -o $@ tests/sandbox-probe.c $(LIBS_1)
 
 FUZZ_CC = clang
-FUZZ_SECONDS = 60
+FUZZ_SECONDS = 30
+FUZZ_FLAGS = -std=c11 -g -O1 $(WARNFLAGS) \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 tests/fuzz/fuzz-session: tests/fuzz/fuzz_session.c $(TARPIT_SOURCES)
-	$(FUZZ_CC) -std=c11 -g -O1 $(WARNFLAGS) -DTARPIT_NATIVE_JOURNAL \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o $@ tests/fuzz/fuzz_session.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -DTARPIT_NATIVE_JOURNAL -o $@ \
+	    tests/fuzz/fuzz_session.c
+# The report's own parsers, everything but main.c linked in.
+tests/fuzz/fuzz-report: tests/fuzz/fuzz_report.c $(REPORT_PARTS) \
+    $(REPORT_HEADERS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SYSTEMD_CFLAGS) -o $@ \
+	    tests/fuzz/fuzz_report.c $(REPORT_PARTS) $(SYSTEMD_LIBS)
 
-# Fuzzes for FUZZ_SECONDS from the seed corpus; new inputs go to a scratch
-# copy, crashes to tests/fuzz/crash-*.
-fuzz: tests/fuzz/fuzz-session
+# Each target fuzzes for FUZZ_SECONDS from its seed corpus; new inputs go to
+# a scratch copy, crashes to tests/fuzz/crash-*.
+fuzz: tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 	rm -rf tests/fuzz/work && cp -r tests/fuzz/corpus tests/fuzz/work
 	tests/fuzz/fuzz-session -max_total_time=$(FUZZ_SECONDS) -max_len=131072 \
 	    -timeout=10 -artifact_prefix=tests/fuzz/ -print_final_stats=1 \
 	    tests/fuzz/work
+	rm -rf tests/fuzz/work-report && \
+	    cp -r tests/fuzz/corpus-report tests/fuzz/work-report
+	tests/fuzz/fuzz-report -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	    -timeout=10 -artifact_prefix=tests/fuzz/ -print_final_stats=1 \
+	    tests/fuzz/work-report
 
 # What the sanitizer and valgrind builds run: everything but the tests of the
 # filter they leave out and of the deployments, which install the real builds.
@@ -117,10 +136,13 @@ VALGRIND_TESTS = dialogue.bats socket.bats
 check:
 	tools/install-deps check
 	$(MAKE) tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report \
+	    tarpit-report-asan tarpit-report-debug \
 	    tests/sandbox-probe tests/sandbox-probe-static
 	tests/run ./tarpit ./tarpit-static
 	TESTS="$(SANITIZER_TESTS)" tests/run ./tarpit-asan
 	TESTS="$(VALGRIND_TESTS)" tests/run tests/valgrind-tarpit
+	TARPIT_REPORT=./tarpit-report-asan TESTS=report.bats tests/run ./tarpit
+	TARPIT_REPORT=tests/valgrind-report TESTS=report.bats tests/run ./tarpit
 	$(MAKE) fuzz
 
 # make, make install, make demo and make check as the README has them, each on
@@ -211,8 +233,8 @@ uninstall:
 
 clean:
 	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report bench/floor \
-	    tests/sandbox-probe \
-	    tests/sandbox-probe-static tests/fuzz/fuzz-session
-	rm -rf tests/fuzz/work
+	    tarpit-report-asan tarpit-report-debug tests/sandbox-probe \
+	    tests/sandbox-probe-static tests/fuzz/fuzz-session tests/fuzz/fuzz-report
+	rm -rf tests/fuzz/work tests/fuzz/work-report
 
 .PHONY: all bench bench-hardening bench-smoke check demo deps fresh-check fuzz lint install install-xinetd uninstall clean

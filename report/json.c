@@ -15,16 +15,28 @@
 
 #include "report.h"
 
-static void
-json_print_string(const char *s)
+/*
+ * A JSON string of s, valid whatever s holds: '"' and '\' get a backslash,
+ * and every other octet outside printable ASCII (the controls, DEL, and
+ * those of UTF-8 or any other encoding) is \u00XX, the code point of the
+ * same number.  The report sanitizes what it reads before it gets here;
+ * this does not count on it.
+ */
+void
+json_write_string(FILE *out, const char *s)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
+	unsigned char c;
+
+	putc('"', out);
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c > 0x7e)
+			fprintf(out, "\\u%04x", c);
+		else
+			putc(c, out);
 	}
-	putchar('"');
+	putc('"', out);
 }
 
 static void
@@ -58,7 +70,8 @@ json_print_totals(const struct options *o, const struct tally *tl)
 		print_seconds(tl->longest_ms);
 		address_format(addr, sizeof(addr), tl->longest_addr);
 		printf(",\n  \"longest_hold_address\": ");
-		json_print_string(tl->longest_addr_known ? addr : ADDRESS_UNKNOWN);
+		json_write_string(stdout, tl->longest_addr_known ? addr :
+		    ADDRESS_UNKNOWN);
 	} else {
 		printf(",\n  \"median_hold_sec\": null,\n"
 		    "  \"longest_hold_sec\": null,\n"
@@ -98,7 +111,7 @@ json_print_tops(const struct tally *tl)
 
 		address_format(addr, sizeof(addr), a->addr);
 		printf("%s\n    { \"address\": ", i == 0 ? "" : ",");
-		json_print_string(addr);
+		json_write_string(stdout, addr);
 		printf(", \"sessions\": %" PRIu64 ", \"held_sec\": ",
 		    a->sessions);
 		print_seconds(a->held_ms);
@@ -110,7 +123,7 @@ json_print_tops(const struct tally *tl)
 		const struct helo *h = t.entries[i];
 
 		printf("%s\n    { \"helo\": ", i == 0 ? "" : ",");
-		json_print_string(h->name);
+		json_write_string(stdout, h->name);
 		printf(", \"sessions\": %" PRIu64 ", \"held_sec\": ",
 		    h->sessions);
 		print_seconds(h->held_ms);

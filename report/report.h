@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
@@ -237,6 +238,7 @@ void print_seconds(uint64_t ms);
 /* One file for each output format. */
 void text_print(const struct options *o, struct tally *tl);
 void json_print(const struct options *o, struct tally *tl);
+void json_write_string(FILE *out, const char *s);
 void prometheus_print(const struct options *o, struct tally *tl);
 void addresses_print(const struct options *o, struct tally *tl);
 
