@@ -247,6 +247,89 @@ four_moments() {
 	assert_json 'd["held_sec"]' 16.0
 }
 
+# Sessions ended 3 days, 25 hours, 90 and 10 minutes before now and one hour after,
+# held 1, 2, 4, 8 and 16 s: a window's held_sec says which it took in.
+five_around_now() {
+	local now
+	now=$(date +%s)
+	disconnect "@$(((now - 3 * 86400) * 1000000))" 401 192.0.2.1 1 1.000 quit 0
+	disconnect "@$(((now - 25 * 3600) * 1000000))" 402 192.0.2.2 1 2.000 quit 0
+	disconnect "@$(((now - 90 * 60) * 1000000))" 403 192.0.2.3 1 4.000 quit 0
+	disconnect "@$(((now - 10 * 60) * 1000000))" 404 192.0.2.4 1 8.000 quit 0
+	disconnect "@$(((now + 3600) * 1000000))" 405 192.0.2.5 1 16.000 quit 0
+	journal_build
+}
+
+# since_gives HELD SPAN...: --since -SPAN --until now takes in HELD seconds, for each.
+since_gives() {
+	local held=$1 span
+	shift
+	for span in "$@"; do
+		run -0 report --json --since "-$span" --until now
+		assert_equal "-$span: $(json_get 'd["held_sec"]')" "-$span: $held"
+	done
+}
+
+@test "a span takes every unit of systemd.time(7), by each of its names" {
+	five_around_now
+	since_gives 8.0 3600000000us 3600000000usec 3600000000µs 3600000000μs \
+		3600000ms 3600000msec 3600s 3600sec 3600second 3600seconds 3600 \
+		60m 60min 60minute 60minutes 1h 1hr 1hour 1hours
+	since_gives 14.0 2d 2day 2days
+	since_gives 15.0 1w 1week 1weeks 1M 1month 1months 1y 1year 1years
+}
+
+@test "a span adds up its parts, with or without spaces, and takes fractions" {
+	five_around_now
+	since_gives 12.0 '1h 40min' 1h40min '1 h 40 min' '100min 30' 1.6h 0.5d .5d \
+		'1d 0.5h' 1.04d
+	since_gives 8.0 0.5h 1799.999999s
+	run -0 report --json --since '1.6h ago' --until now
+	assert_json 'd["held_sec"]' 12.0
+}
+
+@test "+SPAN and 'SPAN left' count forward from now, @SPAN from the epoch" {
+	five_around_now
+	run -0 report --json --since now --until +2h
+	assert_json 'd["held_sec"]' 16.0
+	run -0 report --json --since now --until '2h left'
+	assert_json 'd["held_sec"]' 16.0
+	run -0 report --json --until '30min left'
+	assert_json 'd["held_sec"]' 15.0
+	run -0 report --json --since "@$(($(date +%s) - 3600))" --until @99999999999
+	assert_json 'd["held_sec"]' 24.0
+}
+
+@test "a date or time takes a weekday, a two-digit year, a fraction of a second" {
+	four_moments
+	run -0 report --json --since '2026-12-01 00:00:00.999999' --until '2026-12-01 00:00:01'
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 2.0]'
+	run -0 report --json --since '26-12-01 00:00:01' --until 26-12-01T00:00:02Z
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 4.0]'
+	run -0 report --json --since 'Tue 2026-12-01 00:00:01' --until 'tuesday 2026-12-01 00:00:02'
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 4.0]'
+	run -0 report --json --since '@1796083200.999999' --until @1796083201
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 2.0]'
+	run -0 report --json --since '@1796083200.999999' --until '@1796083200s 1000ms'
+	assert_json 'd["sessions"], d["held_sec"]' '[1, 2.0]'
+}
+
+@test "a time of day alone is today's, local or UTC, and so is 'today UTC'" {
+	local today
+	today=$(date -u +%Y-%m-%d)
+	disconnect "@$(($(date -u -d "$today 00:00:01" +%s) * 1000000))" 601 192.0.2.1 1 1.000 quit 0
+	disconnect "@$(($(date -u -d "$today 00:00:02" +%s) * 1000000))" 602 192.0.2.2 1 2.000 quit 0
+	journal_build
+	run -0 report --json --since '00:00:01 UTC' --until '00:00:02 UTC'
+	assert_json 'd["held_sec"]' 1.0
+	run -0 report --json --since 'today UTC' --until '00:00:01.5Z'
+	assert_json 'd["held_sec"]' 1.0
+	TZ=CET-1 run -0 report --json --since 01:00:02 --until 'tomorrow UTC'
+	assert_json 'd["held_sec"]' 2.0
+	run -0 report --json --since "$(date -u +%a) 00:00:01 UTC"
+	assert_json 'd["held_sec"]' 3.0
+}
+
 @test "today, yesterday and tomorrow begin at local midnight" {
 	local today
 	today=$(date -d 'today 00:00' +%s)
@@ -373,6 +456,12 @@ usage_error() {
 	usage_error "--since: '25:00' is not $forms" --since 25:00
 	usage_error "--since: '@1.0000001' is not $forms" --since @1.0000001
 	usage_error "--since: '?[2J' is not $forms" --since $'\e[2J'
+	local bad
+	for bad in '-1h ago' '+-1h' '-1.h' '-1x' '-' '@' '1h' 'Wed 2026-12-01' '1969-12-31' \
+		'-60000y' '+8000y' '2026-12-01 10' '2026-12-01 10:00 Europe/Berlin' 'now UTC' \
+		' now' 'NOW' '23:59:60' '-1ns' '2026-12-01 10:00:00.0000001'; do
+		usage_error "--since: '$bad' is not $forms" --since "$bad"
+	done
 	usage_error "--since: must be before --until" --since today --until yesterday
 	usage_error "--json, --prometheus and --addresses exclude each other" --json --prometheus
 	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
