@@ -7,6 +7,8 @@ BINDIR = $(PREFIX)/sbin
 # BINDIR with the default PREFIX.  make install puts BINDIR in its place.
 SHIPPED_BINDIR = /usr/local/sbin
 REPORT_BINDIR = $(PREFIX)/bin
+# Where units/tarpit-metrics.service, as shipped, runs tarpit-report from.
+SHIPPED_REPORT_BINDIR = /usr/local/bin
 MANDIR = $(PREFIX)/share/man
 DOCDIR = $(PREFIX)/share/doc/tarpit
 UNITDIR = `pkg-config --variable=systemdsystemunitdir systemd`
@@ -192,6 +194,10 @@ install:
 	sed 's|=$(SHIPPED_BINDIR)/tarpit|=$(BINDIR)/tarpit|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tarpit@.service
+	sed 's|=$(SHIPPED_REPORT_BINDIR)/tarpit-report|=$(REPORT_BINDIR)/tarpit-report|' \
+	    units/tarpit-metrics.service > $(DESTDIR)$(UNITDIR)/tarpit-metrics.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/tarpit-metrics.service
+	install -m 644 units/tarpit-metrics.timer $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
 	install -m 644 units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
 	install -m 644 units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 
@@ -206,6 +212,8 @@ uninstall:
 	rm -f $(DESTDIR)$(REPORT_BINDIR)/tarpit-report \
 	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit@.service
+	rm -f $(DESTDIR)$(UNITDIR)/tarpit-metrics.service \
+	    $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf $(DESTDIR)$(XINETDDIR)/tarpit
 	rm -f $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 
