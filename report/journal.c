@@ -66,6 +66,7 @@ journal_read(sd_journal *j, const struct options *o, struct tally *tl)
 			tl->skipped++;
 			continue;
 		}
+		r.usec = usec;
 		tally_note_boot(tl, r.boot);
 		if (r.disconnect)
 			tally_disconnect(tl, &r);

@@ -32,6 +32,7 @@ static void (*const printers[])(const struct options *, struct tally *) = {
 	[OUTPUT_JSON] = json_print,
 	[OUTPUT_PROMETHEUS] = prometheus_print,
 	[OUTPUT_ADDRESSES] = addresses_print,
+	[OUTPUT_HTML] = html_print,
 };
 
 static void
@@ -45,9 +46,10 @@ report_print(const struct options *o, struct tally *tl)
 static void __attribute__((noreturn))
 usage(void)
 {
-	printf("usage: tarpit-report [--json | --prometheus | --addresses]"
-	    " [-S time] [-U time]\n"
-	    "                     [-D directory | --file file ...]\n"
+	printf("usage: tarpit-report [--json | --html | --prometheus |"
+	    " --addresses] [-S time] [-U time]\n"
+	    "                     [--by hour | day]"
+	    " [-D directory | --file file ...]\n"
 	    "       tarpit-report -h | -V\n"
 	    "Reports what tarpit(8) caught, from its records in the journal.\n"
 	    "  -S, --since TIME      window start, included (default: the"
@@ -56,7 +58,11 @@ usage(void)
 	    "  -D, --directory DIR   read the files in DIR (default: the system"
 	    " journal)\n"
 	    "      --file FILE       read FILE; up to %d times\n"
+	    "      --by UNIT         the timeline by hour or by day (default:"
+	    " by hour for\n"
+	    "                        up to two days, by day beyond)\n"
 	    "      --json            one JSON document\n"
+	    "      --html            one self-contained HTML page\n"
 	    "      --prometheus      text format for node_exporter's textfile"
 	    " collector\n"
 	    "      --addresses       every address, one a line, the longest"
@@ -89,7 +95,8 @@ usage_error_argument(const char *option, const char *arg, const char *what)
 	die(EX_USAGE, "%s: '%s' is not %s", option, text, what);
 }
 
-enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES };
+enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES, OPT_HTML,
+    OPT_BY };
 
 static const struct option long_options[] = {
 	{ "since",      required_argument, NULL, 'S' },
@@ -99,6 +106,8 @@ static const struct option long_options[] = {
 	{ "json",       no_argument,       NULL, OPT_JSON },
 	{ "prometheus", no_argument,       NULL, OPT_PROMETHEUS },
 	{ "addresses",  no_argument,       NULL, OPT_ADDRESSES },
+	{ "html",       no_argument,       NULL, OPT_HTML },
+	{ "by",         required_argument, NULL, OPT_BY },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ "version",    no_argument,       NULL, 'V' },
 	{ NULL,         0,                 NULL, 0 },
@@ -111,8 +120,8 @@ static void
 option_output(struct options *o, enum output output)
 {
 	if (o->output_set && o->output != output)
-		die(EX_USAGE, "--json, --prometheus and --addresses exclude"
-		    " each other");
+		die(EX_USAGE, "--json, --html, --prometheus and --addresses"
+		    " exclude each other");
 	o->output = output;
 	o->output_set = true;
 }
@@ -151,6 +160,17 @@ options_set(struct options *o, int option, const char *arg, uint64_t now)
 	case OPT_ADDRESSES:
 		option_output(o, OUTPUT_ADDRESSES);
 		break;
+	case OPT_HTML:
+		option_output(o, OUTPUT_HTML);
+		break;
+	case OPT_BY:
+		if (strcmp(arg, "hour") == 0)
+			o->by = BY_HOUR;
+		else if (strcmp(arg, "day") == 0)
+			o->by = BY_DAY;
+		else
+			usage_error_argument("--by", arg, "hour or day");
+		break;
 	}
 }
 
@@ -161,8 +181,8 @@ option_unknown(const char *arg)
 
 	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
 	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
-	    " (-U), --directory (-D), --file, --json, --prometheus,"
-	    " --addresses, --help (-h), --version (-V)", text);
+	    " (-U), --directory (-D), --file, --by, --json, --html,"
+	    " --prometheus, --addresses, --help (-h), --version (-V)", text);
 }
 
 static void

@@ -55,13 +55,18 @@
 #define CLASS_BOUNDS       4
 #define CLASSES            (CLASS_BOUNDS + 1)
 extern const uint64_t class_bounds_ms[CLASS_BOUNDS];
+extern const char *const class_labels[CLASSES];
 
 /* The END_REASON values counted, in the order shown; the last is the rest. */
 #define REASONS            (END_REASONS + 1)
 #define REASON_OTHER       (REASONS - 1)
 extern const char *const reason_names[REASONS];
 
-enum output { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_PROMETHEUS, OUTPUT_ADDRESSES };
+enum output { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_PROMETHEUS, OUTPUT_ADDRESSES,
+    OUTPUT_HTML };
+
+/* What one interval of the timeline is: --by. */
+enum timeline_by { BY_AUTO, BY_HOUR, BY_DAY };
 
 struct options {
 	enum output output;
@@ -72,6 +77,7 @@ struct options {
 	const char *directory;
 	const char *files[FILES_MAX + 1];
 	size_t nfiles;
+	enum timeline_by by;
 };
 
 /*
@@ -133,6 +139,30 @@ struct open_session {
 	struct session_key key;
 };
 
+/* Sessions that ended in one interval of time, and their hold time. */
+struct interval {
+	uint64_t start_usec;      /* included */
+	uint64_t end_usec;        /* excluded */
+	uint64_t sessions;
+	uint64_t held_ms;
+};
+
+/* The sessions per hour, from the first hour with one to the last. */
+#define TIMELINE_HOURS_MAX (1 << 20)  /* about 119 years */
+struct timeline {
+	struct interval *hours;   /* counts only; the times are worked out */
+	size_t nhours;
+	int64_t first;            /* hours[0]: hours since the epoch */
+	long phase_sec;           /* where the local hours begin, past UTC's */
+};
+
+/* The timeline as it is shown: hours or days, over the window. */
+struct intervals {
+	struct interval *v;
+	size_t n;
+	enum timeline_by by;      /* BY_HOUR or BY_DAY */
+};
+
 struct tally {
 	uint64_t sessions;
 	uint64_t held_ms;
@@ -154,11 +184,13 @@ struct tally {
 	struct table helos;
 	uint32_t helo_heap[HELO_COUNTERS];
 	struct table open;
+	struct timeline timeline;
 };
 
 /* One journal entry, as far as the report needs it. */
 struct record {
 	bool disconnect;
+	uint64_t usec;            /* when it was written */
 	sd_id128_t boot;
 	uint32_t pid;
 	bool addr_known;          /* false: "unknown" */
@@ -222,6 +254,16 @@ int address_compare(const void *a, const void *b);
 void top_addresses(const struct tally *tl, struct top *t);
 void top_helos(const struct tally *tl, struct top *t);
 
+/* timeline.c */
+void timeline_init(struct timeline *t);
+void timeline_free(struct timeline *t);
+void timeline_count(struct timeline *t, uint64_t end_usec, uint64_t ms);
+void timeline_intervals(const struct timeline *t, const struct options *o,
+    struct intervals *out);
+void intervals_free(struct intervals *in);
+uint64_t intervals_most(const struct intervals *in);
+const char *intervals_unit(const struct intervals *in);
+
 /* journal.c */
 sd_journal *journal_open(const struct options *o);
 void journal_read(sd_journal *j, const struct options *o, struct tally *tl);
@@ -232,6 +274,9 @@ void format_duration(char *buf, size_t size, uint64_t ms);
 void format_hold(char *buf, size_t size, uint64_t ms);
 void format_percent(char *buf, size_t size, uint64_t part, uint64_t whole);
 void format_moment(char *buf, size_t size, uint64_t usec);
+void format_hours(char *buf, size_t size, uint64_t ms);
+void format_interval(char *buf, size_t size, uint64_t start_usec,
+    enum timeline_by by);
 void print_seconds(uint64_t ms);
 
 /* One file for each output format. */
@@ -239,5 +284,6 @@ void text_print(const struct options *o, struct tally *tl);
 void json_print(const struct options *o, struct tally *tl);
 void prometheus_print(const struct options *o, struct tally *tl);
 void addresses_print(const struct options *o, struct tally *tl);
+void html_print(const struct options *o, struct tally *tl);
 
 #endif

@@ -79,6 +79,10 @@ Hold time                sessions
   < 10 min                      1   12.5%  #############
   < 1 h                         1   12.5%  #############
   >= 1 h                        1   12.5%  #############
+
+Sessions by hour         sessions     hours
+  2026-12-01 00:00              7      0.26  ########################################
+  2026-12-01 01:00              1      1.00  #####
 EOF
 }
 
@@ -365,17 +369,21 @@ usage_error() {
 	usage_error "--since: '@1.0000001' is not $forms" --since @1.0000001
 	usage_error "--since: '?[2J' is not $forms" --since $'\e[2J'
 	usage_error "--since: must be before --until" --since today --until yesterday
-	usage_error "--json, --prometheus and --addresses exclude each other" --json --prometheus
+	usage_error "--json, --html, --prometheus and --addresses exclude each other" --json --prometheus
+	usage_error "--json, --html, --prometheus and --addresses exclude each other" --html --json
+	usage_error "--by: 'week' is not hour or day" --by week
+	usage_error "--by: '' is not hour or day" --by
 	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
-	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" --jsn
-	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" -x
-	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" --json=1
+	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --help (-h), --version (-V)" --jsn
+	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --help (-h), --version (-V)" -x
+	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --help (-h), --version (-V)" --json=1
 	usage_error "unexpected argument 'x.journal'; journal files go with --file" x.journal
 }
 
 @test "--help prints the usage with its defaults and exit codes; --version the version" {
 	run -0 --separate-stderr "$REPORT" --help
-	assert_line --index 0 'usage: tarpit-report [--json | --prometheus | --addresses] [-S time] [-U time]'
+	assert_line --index 0 'usage: tarpit-report [--json | --html | --prometheus | --addresses] [-S time] [-U time]'
+	assert_line --index 1 '                     [--by hour | day] [-D directory | --file file ...]'
 	assert_line --partial 'read FILE; up to 64 times'
 	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
 	assert_line --partial 'up to 4096 distinct ones'
