@@ -51,7 +51,8 @@ tarpit: $(TARPIT_SOURCES)
 REPORT_SOURCES = report/main.c report/journal.c report/record.c \
     report/table.c report/tally.c report/time.c report/format.c \
     report/text.c report/json.c report/prometheus.c \
-    report/addresses.c report/html.c report/timeline.c report/util.c
+    report/addresses.c report/html.c report/timeline.c report/export.c \
+    report/file.c report/util.c
 REPORT_HEADERS = report/report.h record.h number.h
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
 	$(BUILD_0) -o $@ $(REPORT_SOURCES) $(LIBS_0)

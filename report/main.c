@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -35,12 +36,23 @@ static void (*const printers[])(const struct options *, struct tally *) = {
 	[OUTPUT_HTML] = html_print,
 };
 
+/* To standard output, or into a new file renamed over --output's. */
 static void
 report_print(const struct options *o, struct tally *tl)
 {
+	struct new_file out;
+
+	if (o->output_path != NULL) {
+		new_file_open(&out, o->output_path, 0644);
+		if (dup2(out.fd, STDOUT_FILENO) < 0)
+			die(EX_OSERR, "cannot write to %s: %s", out.temp,
+			    strerror(errno));
+	}
 	printers[o->output](o, tl);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EX_IOERR, "cannot write the report: %s", strerror(errno));
+	if (o->output_path != NULL)
+		new_file_commit(&out);
 }
 
 static void __attribute__((noreturn))
@@ -48,8 +60,8 @@ usage(void)
 {
 	printf("usage: tarpit-report [--json | --html | --prometheus |"
 	    " --addresses] [-S time] [-U time]\n"
-	    "                     [--by hour | day]"
-	    " [-D directory | --file file ...]\n"
+	    "                     [--by hour | day] [-o file] [--state file]\n"
+	    "                     [-D directory | --file file ...]\n"
 	    "       tarpit-report -h | -V\n"
 	    "Reports what tarpit(8) caught, from its records in the journal.\n"
 	    "  -S, --since TIME      window start, included (default: the"
@@ -63,6 +75,11 @@ usage(void)
 	    "                        up to two days, by day beyond)\n"
 	    "      --json            one JSON document\n"
 	    "      --html            one self-contained HTML page\n"
+	    "  -o, --output FILE     write the report to a new file and rename"
+	    " it to FILE\n"
+	    "      --state FILE      with --prometheus: count on from the counts"
+	    " and journal\n"
+	    "                        cursor kept in FILE, then keep them there\n"
 	    "      --prometheus      text format for node_exporter's textfile"
 	    " collector\n"
 	    "      --addresses       every address, one a line, the longest"
@@ -96,7 +113,7 @@ usage_error_argument(const char *option, const char *arg, const char *what)
 }
 
 enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES, OPT_HTML,
-    OPT_BY };
+    OPT_BY, OPT_STATE };
 
 static const struct option long_options[] = {
 	{ "since",      required_argument, NULL, 'S' },
@@ -108,6 +125,8 @@ static const struct option long_options[] = {
 	{ "addresses",  no_argument,       NULL, OPT_ADDRESSES },
 	{ "html",       no_argument,       NULL, OPT_HTML },
 	{ "by",         required_argument, NULL, OPT_BY },
+	{ "output",     required_argument, NULL, 'o' },
+	{ "state",      required_argument, NULL, OPT_STATE },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ "version",    no_argument,       NULL, 'V' },
 	{ NULL,         0,                 NULL, 0 },
@@ -163,6 +182,16 @@ options_set(struct options *o, int option, const char *arg, uint64_t now)
 	case OPT_HTML:
 		option_output(o, OUTPUT_HTML);
 		break;
+	case 'o':
+		if (arg[0] == '\0')
+			usage_error_argument("--output", arg, "a file");
+		o->output_path = arg;
+		break;
+	case OPT_STATE:
+		if (arg[0] == '\0')
+			usage_error_argument("--state", arg, "a file");
+		o->state_path = arg;
+		break;
 	case OPT_BY:
 		if (strcmp(arg, "hour") == 0)
 			o->by = BY_HOUR;
@@ -182,7 +211,8 @@ option_unknown(const char *arg)
 	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
 	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
 	    " (-U), --directory (-D), --file, --by, --json, --html,"
-	    " --prometheus, --addresses, --help (-h), --version (-V)", text);
+	    " --prometheus, --addresses, --output (-o), --state, --help (-h),"
+	    " --version (-V)", text);
 }
 
 static void
@@ -200,6 +230,11 @@ options_check(const struct options *o, int argc, char **argv)
 	if (o->since_set && o->until_usec != NO_END &&
 	    o->since_usec >= o->until_usec)
 		die(EX_USAGE, "--since: must be before --until");
+	if (o->state_path != NULL && o->output != OUTPUT_PROMETHEUS)
+		die(EX_USAGE, "--state: only with --prometheus");
+	if (o->state_path != NULL && (o->since_set || o->until_usec != NO_END))
+		die(EX_USAGE, "--state: counts everything since its first run;"
+		    " no --since or --until");
 }
 
 static void
@@ -216,7 +251,7 @@ options_parse(struct options *o, int argc, char **argv)
 	now = (uint64_t)ts.tv_sec * USEC_PER_SEC +
 	    (uint64_t)ts.tv_nsec / 1000;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":S:U:D:hV", long_options,
+	while ((c = getopt_long(argc, argv, ":S:U:D:o:hV", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -252,7 +287,10 @@ main(int argc, char **argv)
 	hash_seed_init();
 	j = journal_open(&options);
 	tally_init(&tally);
-	journal_read(j, &options, &tally);
+	if (options.state_path != NULL)
+		export_read(j, &options, &tally);
+	else
+		journal_read(j, &options, &tally);
 	report_print(&options, &tally);
 	tally_free(&tally);
 	sd_journal_close(j);

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
@@ -78,6 +80,8 @@ struct options {
 	const char *files[FILES_MAX + 1];
 	size_t nfiles;
 	enum timeline_by by;
+	const char *output_path;  /* --output, or NULL: standard output */
+	const char *state_path;   /* --state, or NULL */
 };
 
 /*
@@ -266,7 +270,22 @@ const char *intervals_unit(const struct intervals *in);
 
 /* journal.c */
 sd_journal *journal_open(const struct options *o);
+void journal_match_records(sd_journal *j);
+uint64_t journal_walk(sd_journal *j, const struct options *o, struct tally *tl);
+void journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until);
 void journal_read(sd_journal *j, const struct options *o, struct tally *tl);
+
+/* export.c: --state, the incremental count */
+void export_read(sd_journal *j, const struct options *o, struct tally *tl);
+
+/* file.c: files replaced at once, never seen half written */
+struct new_file {
+	char *path;
+	char *temp;               /* NULL once renamed */
+	int fd;
+};
+void new_file_open(struct new_file *f, const char *path, mode_t mode);
+void new_file_commit(struct new_file *f);
 
 /* format.c: pieces of text the output formats share */
 void address_format(char *buf, size_t size, const unsigned char addr[16]);
