@@ -7,6 +7,8 @@ BINDIR = $(PREFIX)/sbin
 # BINDIR with the default PREFIX.  make install puts BINDIR in its place.
 SHIPPED_BINDIR = /usr/local/sbin
 REPORT_BINDIR = $(PREFIX)/bin
+# Where units/tarpit-metrics.service, as shipped, runs tarpit-report from.
+SHIPPED_REPORT_BINDIR = /usr/local/bin
 MANDIR = $(PREFIX)/share/man
 DOCDIR = $(PREFIX)/share/doc/tarpit
 UNITDIR = `pkg-config --variable=systemdsystemunitdir systemd`
@@ -47,8 +49,9 @@ tarpit: $(TARPIT_SOURCES)
 # Reads the records back through sd-journal: always against libsystemd.
 # report/report.h says which file does what.
 REPORT_PARTS = report/journal.c report/record.c report/table.c \
-    report/tally.c report/time.c report/format.c report/text.c \
-    report/json.c report/prometheus.c report/addresses.c report/util.c
+    report/tally.c report/timeline.c report/time.c report/format.c \
+    report/text.c report/json.c report/prometheus.c report/addresses.c \
+    report/html.c report/export.c report/file.c report/util.c
 REPORT_SOURCES = report/main.c $(REPORT_PARTS)
 REPORT_HEADERS = report/report.h record.h number.h
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
@@ -214,6 +217,10 @@ install:
 	sed 's|=$(SHIPPED_BINDIR)/tarpit|=$(BINDIR)/tarpit|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tarpit@.service
+	sed 's|=$(SHIPPED_REPORT_BINDIR)/tarpit-report|=$(REPORT_BINDIR)/tarpit-report|' \
+	    units/tarpit-metrics.service > $(DESTDIR)$(UNITDIR)/tarpit-metrics.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/tarpit-metrics.service
+	install -m 644 units/tarpit-metrics.timer $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
 	install -m 644 units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
 	install -m 644 units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 
@@ -228,6 +235,8 @@ uninstall:
 	rm -f $(DESTDIR)$(REPORT_BINDIR)/tarpit-report \
 	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit@.service
+	rm -f $(DESTDIR)$(UNITDIR)/tarpit-metrics.service \
+	    $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf $(DESTDIR)$(XINETDDIR)/tarpit
 	rm -f $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 

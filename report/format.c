@@ -88,6 +88,29 @@ format_moment(char *buf, size_t size, uint64_t usec)
 		snprintf(buf, size, "@%" PRIu64, usec / USEC_PER_SEC);
 }
 
+/* Hours to the hundredth, rounded: "12.34". */
+void
+format_hours(char *buf, size_t size, uint64_t ms)
+{
+	uint64_t hundredths = (ms + MS_PER_HOUR / 200) / (MS_PER_HOUR / 100);
+
+	snprintf(buf, size, "%" PRIu64 ".%02" PRIu64, hundredths / 100,
+	    hundredths % 100);
+}
+
+/* Where an interval of the timeline begins: "2026-12-01 Tue", "10:00". */
+void
+format_interval(char *buf, size_t size, uint64_t start_usec,
+    enum timeline_by by)
+{
+	time_t t = (time_t)(start_usec / USEC_PER_SEC);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, size,
+	    by == BY_DAY ? "%Y-%m-%d %a" : "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, size, "@%" PRIu64, start_usec / USEC_PER_SEC);
+}
+
 /* Seconds from milliseconds, exactly: "12.345". */
 void
 print_seconds(uint64_t ms)

@@ -20,9 +20,10 @@
 
 /*
  * Sessions still open at the end are held now if their boot is the one the
- * journal was last in at the window's end; otherwise that boot is over.
+ * journal was last in at the window's end; otherwise that boot is over, and
+ * they are lost, once.
  */
-static void
+void
 journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 {
 	sd_id128_t boot;
@@ -33,27 +34,35 @@ journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 	    sd_journal_seek_realtime_usec(j, until);
 	if (r >= 0 && sd_journal_previous(j) > 0 &&
 	    sd_journal_get_monotonic_usec(j, NULL, &boot) >= 0 &&
-	    tl->boot_seen && sd_id128_equal(boot, tl->boot))
+	    tl->boot_seen && sd_id128_equal(boot, tl->boot)) {
 		tl->held_now = tl->open.count;
-	else
+	} else {
 		tl->lost += tl->open.count;
+		table_clear(&tl->open);
+	}
 }
 
 void
-journal_read(sd_journal *j, const struct options *o, struct tally *tl)
+journal_match_records(sd_journal *j)
 {
-	struct record r;
-	uint64_t usec;
-	int n;
-
 	if (sd_journal_add_match(j, "MESSAGE_ID=" MESSAGE_ID_CONNECT, 0) < 0 ||
 	    sd_journal_add_match(j, "MESSAGE_ID=" MESSAGE_ID_DISCONNECT, 0) < 0)
 		die(EX_OSERR, "out of memory");
-	n = o->since_set ? sd_journal_seek_realtime_usec(j, o->since_usec) :
-	    sd_journal_seek_head(j);
-	if (n < 0)
-		die(EX_IOERR, "cannot seek in the journal: %s", strerror(-n));
+}
+
+/*
+ * Counts the records from the current position to the window's end; returns
+ * how many entries it read.
+ */
+uint64_t
+journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
+{
+	struct record r;
+	uint64_t usec, entries = 0;
+	int n;
+
 	while ((n = sd_journal_next(j)) > 0) {
+		entries++;
 		if (sd_journal_get_realtime_usec(j, &usec) < 0) {
 			tl->skipped++;
 			continue;
@@ -66,6 +75,7 @@ journal_read(sd_journal *j, const struct options *o, struct tally *tl)
 			tl->skipped++;
 			continue;
 		}
+		r.usec = usec;
 		tally_note_boot(tl, r.boot);
 		if (r.disconnect)
 			tally_disconnect(tl, &r);
@@ -74,6 +84,20 @@ journal_read(sd_journal *j, const struct options *o, struct tally *tl)
 	}
 	if (n < 0)
 		die(EX_IOERR, "cannot read the journal: %s", strerror(-n));
+	return entries;
+}
+
+void
+journal_read(sd_journal *j, const struct options *o, struct tally *tl)
+{
+	int n;
+
+	journal_match_records(j);
+	n = o->since_set ? sd_journal_seek_realtime_usec(j, o->since_usec) :
+	    sd_journal_seek_head(j);
+	if (n < 0)
+		die(EX_IOERR, "cannot seek in the journal: %s", strerror(-n));
+	journal_walk(j, o, tl);
 	journal_settle_open(tl, j, o->until_usec);
 }
 

@@ -97,6 +97,28 @@ json_print_totals(const struct options *o, const struct tally *tl)
 	printf("\n  ],\n");
 }
 
+/* The intervals add up to the totals: each session is in the one it ended in. */
+static void
+json_print_timeline(const struct options *o, const struct tally *tl)
+{
+	struct intervals in;
+	size_t i;
+
+	timeline_intervals(&tl->timeline, o, &in);
+	printf("  \"timeline_by\": \"%s\",\n  \"timeline\": [",
+	    intervals_unit(&in));
+	for (i = 0; i < in.n; i++) {
+		printf("%s\n    { \"start_usec\": %" PRIu64 ", \"end_usec\": %"
+		    PRIu64 ", \"sessions\": %" PRIu64 ", \"held_sec\": ",
+		    i == 0 ? "" : ",", in.v[i].start_usec, in.v[i].end_usec,
+		    in.v[i].sessions);
+		print_seconds(in.v[i].held_ms);
+		printf(" }");
+	}
+	printf("\n  ],\n");
+	intervals_free(&in);
+}
+
 static void
 json_print_tops(const struct tally *tl)
 {
@@ -138,5 +160,6 @@ void
 json_print(const struct options *o, struct tally *tl)
 {
 	json_print_totals(o, tl);
+	json_print_timeline(o, tl);
 	json_print_tops(tl);
 }

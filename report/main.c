@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -32,21 +33,34 @@ static void (*const printers[])(const struct options *, struct tally *) = {
 	[OUTPUT_JSON] = json_print,
 	[OUTPUT_PROMETHEUS] = prometheus_print,
 	[OUTPUT_ADDRESSES] = addresses_print,
+	[OUTPUT_HTML] = html_print,
 };
 
+/* To standard output, or into a new file renamed over --output's. */
 static void
 report_print(const struct options *o, struct tally *tl)
 {
+	struct new_file out;
+
+	if (o->output_path != NULL) {
+		new_file_open(&out, o->output_path, 0644);
+		if (dup2(out.fd, STDOUT_FILENO) < 0)
+			die(EX_OSERR, "cannot write to %s: %s", out.temp,
+			    strerror(errno));
+	}
 	printers[o->output](o, tl);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EX_IOERR, "cannot write the report: %s", strerror(errno));
+	if (o->output_path != NULL)
+		new_file_commit(&out);
 }
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	printf("usage: tarpit-report [--json | --prometheus | --addresses]"
-	    " [-S time] [-U time]\n"
+	printf("usage: tarpit-report [--json | --html | --prometheus |"
+	    " --addresses] [-S time] [-U time]\n"
+	    "                     [--by hour | day] [-o file] [--state file]\n"
 	    "                     [-D directory | --file file ...]\n"
 	    "       tarpit-report -h | -V\n"
 	    "Reports what tarpit(8) caught, from its records in the journal.\n"
@@ -56,7 +70,16 @@ usage(void)
 	    "  -D, --directory DIR   read the files in DIR (default: the system"
 	    " journal)\n"
 	    "      --file FILE       read FILE; up to %d times\n"
+	    "      --by UNIT         the timeline by hour or by day (default:"
+	    " by hour for\n"
+	    "                        up to two days, by day beyond)\n"
 	    "      --json            one JSON document\n"
+	    "      --html            one self-contained HTML page\n"
+	    "  -o, --output FILE     write the report to a new file and rename"
+	    " it to FILE\n"
+	    "      --state FILE      with --prometheus: count on from the counts"
+	    " and journal\n"
+	    "                        cursor kept in FILE, then keep them there\n"
 	    "      --prometheus      text format for node_exporter's textfile"
 	    " collector\n"
 	    "      --addresses       every address, one a line, the longest"
@@ -93,7 +116,8 @@ usage_error_argument(const char *option, const char *arg, const char *what)
 	die(EX_USAGE, "%s: '%s' is not %s", option, text, what);
 }
 
-enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES };
+enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES, OPT_HTML,
+    OPT_BY, OPT_STATE };
 
 static const struct option long_options[] = {
 	{ "since",      required_argument, NULL, 'S' },
@@ -103,6 +127,10 @@ static const struct option long_options[] = {
 	{ "json",       no_argument,       NULL, OPT_JSON },
 	{ "prometheus", no_argument,       NULL, OPT_PROMETHEUS },
 	{ "addresses",  no_argument,       NULL, OPT_ADDRESSES },
+	{ "html",       no_argument,       NULL, OPT_HTML },
+	{ "by",         required_argument, NULL, OPT_BY },
+	{ "output",     required_argument, NULL, 'o' },
+	{ "state",      required_argument, NULL, OPT_STATE },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ "version",    no_argument,       NULL, 'V' },
 	{ NULL,         0,                 NULL, 0 },
@@ -115,8 +143,8 @@ static void
 option_output(struct options *o, enum output output)
 {
 	if (o->output_set && o->output != output)
-		die(EX_USAGE, "--json, --prometheus and --addresses exclude"
-		    " each other");
+		die(EX_USAGE, "--json, --html, --prometheus and --addresses"
+		    " exclude each other");
 	o->output = output;
 	o->output_set = true;
 }
@@ -155,6 +183,27 @@ options_set(struct options *o, int option, const char *arg, uint64_t now)
 	case OPT_ADDRESSES:
 		option_output(o, OUTPUT_ADDRESSES);
 		break;
+	case OPT_HTML:
+		option_output(o, OUTPUT_HTML);
+		break;
+	case 'o':
+		if (arg[0] == '\0')
+			usage_error_argument("--output", arg, "a file");
+		o->output_path = arg;
+		break;
+	case OPT_STATE:
+		if (arg[0] == '\0')
+			usage_error_argument("--state", arg, "a file");
+		o->state_path = arg;
+		break;
+	case OPT_BY:
+		if (strcmp(arg, "hour") == 0)
+			o->by = BY_HOUR;
+		else if (strcmp(arg, "day") == 0)
+			o->by = BY_DAY;
+		else
+			usage_error_argument("--by", arg, "hour or day");
+		break;
 	}
 }
 
@@ -165,8 +214,9 @@ option_unknown(const char *arg)
 
 	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
 	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
-	    " (-U), --directory (-D), --file, --json, --prometheus,"
-	    " --addresses, --help (-h), --version (-V)", text);
+	    " (-U), --directory (-D), --file, --by, --json, --html,"
+	    " --prometheus, --addresses, --output (-o), --state, --help (-h),"
+	    " --version (-V)", text);
 }
 
 static void
@@ -184,6 +234,11 @@ options_check(const struct options *o, int argc, char **argv)
 	if (o->since_set && o->until_usec != NO_END &&
 	    o->since_usec >= o->until_usec)
 		die(EX_USAGE, "--since: must be before --until");
+	if (o->state_path != NULL && o->output != OUTPUT_PROMETHEUS)
+		die(EX_USAGE, "--state: only with --prometheus");
+	if (o->state_path != NULL && (o->since_set || o->until_usec != NO_END))
+		die(EX_USAGE, "--state: counts everything since its first run;"
+		    " no --since or --until");
 }
 
 static void
@@ -200,7 +255,7 @@ options_parse(struct options *o, int argc, char **argv)
 	now = (uint64_t)ts.tv_sec * USEC_PER_SEC +
 	    (uint64_t)ts.tv_nsec / 1000;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":S:U:D:hV", long_options,
+	while ((c = getopt_long(argc, argv, ":S:U:D:o:hV", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -236,7 +291,10 @@ main(int argc, char **argv)
 	hash_seed_init();
 	j = journal_open(&options);
 	tally_init(&tally);
-	journal_read(j, &options, &tally);
+	if (options.state_path != NULL)
+		export_read(j, &options, &tally);
+	else
+		journal_read(j, &options, &tally);
 	report_print(&options, &tally);
 	tally_free(&tally);
 	sd_journal_close(j);

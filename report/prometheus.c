@@ -27,7 +27,6 @@ prometheus_print(const struct options *o, struct tally *tl)
 {
 	size_t i;
 
-	(void)o;
 	prometheus_print_header("tarpit_sessions_total", "counter",
 	    "Tar pit sessions that ended, by end reason.");
 	for (i = 0; i < REASONS; i++)
@@ -52,13 +51,20 @@ prometheus_print(const struct options *o, struct tally *tl)
 	printf("tarpit_hold_longest_seconds ");
 	print_seconds(tl->longest_ms);
 	putchar('\n');
-	prometheus_print_header("tarpit_addresses", "gauge",
-	    "Distinct client addresses.");
-	printf("tarpit_addresses %zu\n", tl->addresses.count);
+	/* Counting them for good would keep every address in the state. */
+	if (o->state_path == NULL) {
+		prometheus_print_header("tarpit_addresses", "gauge",
+		    "Distinct client addresses.");
+		printf("tarpit_addresses %zu\n", tl->addresses.count);
+	}
 	prometheus_print_header("tarpit_sessions_held", "gauge",
 	    "Sessions still held: connected and not yet ended.");
 	printf("tarpit_sessions_held %" PRIu64 "\n", tl->held_now);
-	prometheus_print_header("tarpit_report_skipped_records", "gauge",
+	prometheus_print_header("tarpit_sessions_lost_total", "counter",
+	    "Sessions whose end was never logged: their boot ended under them.");
+	printf("tarpit_sessions_lost_total %" PRIu64 "\n", tl->lost);
+	prometheus_print_header("tarpit_report_skipped_records_total", "counter",
 	    "Tar pit records skipped as malformed.");
-	printf("tarpit_report_skipped_records %" PRIu64 "\n", tl->skipped);
+	printf("tarpit_report_skipped_records_total %" PRIu64 "\n",
+	    tl->skipped);
 }

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <sys/types.h>
+
 #include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
@@ -56,13 +58,18 @@
 #define CLASS_BOUNDS       4
 #define CLASSES            (CLASS_BOUNDS + 1)
 extern const uint64_t class_bounds_ms[CLASS_BOUNDS];
+extern const char *const class_labels[CLASSES];
 
 /* The END_REASON values counted, in the order shown; the last is the rest. */
 #define REASONS            (END_REASONS + 1)
 #define REASON_OTHER       (REASONS - 1)
 extern const char *const reason_names[REASONS];
 
-enum output { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_PROMETHEUS, OUTPUT_ADDRESSES };
+enum output { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_PROMETHEUS, OUTPUT_ADDRESSES,
+    OUTPUT_HTML };
+
+/* What one interval of the timeline is: --by. */
+enum timeline_by { BY_AUTO, BY_HOUR, BY_DAY };
 
 struct options {
 	enum output output;
@@ -73,6 +80,9 @@ struct options {
 	const char *directory;
 	const char *files[FILES_MAX + 1];
 	size_t nfiles;
+	enum timeline_by by;
+	const char *output_path;  /* --output, or NULL: standard output */
+	const char *state_path;   /* --state, or NULL */
 };
 
 /*
@@ -134,6 +144,30 @@ struct open_session {
 	struct session_key key;
 };
 
+/* Sessions that ended in one interval of time, and their hold time. */
+struct interval {
+	uint64_t start_usec;      /* included */
+	uint64_t end_usec;        /* excluded */
+	uint64_t sessions;
+	uint64_t held_ms;
+};
+
+/* The sessions per hour, from the first hour with one to the last. */
+#define TIMELINE_HOURS_MAX (1 << 20)  /* about 119 years */
+struct timeline {
+	struct interval *hours;   /* counts only; the times are worked out */
+	size_t nhours;
+	int64_t first;            /* hours[0]: hours since the epoch */
+	long phase_sec;           /* where the local hours begin, past UTC's */
+};
+
+/* The timeline as it is shown: hours or days, over the window. */
+struct intervals {
+	struct interval *v;
+	size_t n;
+	enum timeline_by by;      /* BY_HOUR or BY_DAY */
+};
+
 struct tally {
 	uint64_t sessions;
 	uint64_t held_ms;
@@ -155,11 +189,13 @@ struct tally {
 	struct table helos;
 	uint32_t helo_heap[HELO_COUNTERS];
 	struct table open;
+	struct timeline timeline;
 };
 
 /* One journal entry, as far as the report needs it. */
 struct record {
 	bool disconnect;
+	uint64_t usec;            /* when it was written */
 	sd_id128_t boot;
 	uint32_t pid;
 	bool addr_known;          /* false: "unknown" */
@@ -223,9 +259,34 @@ int address_compare(const void *a, const void *b);
 void top_addresses(const struct tally *tl, struct top *t);
 void top_helos(const struct tally *tl, struct top *t);
 
+/* timeline.c */
+void timeline_init(struct timeline *t);
+void timeline_free(struct timeline *t);
+void timeline_count(struct timeline *t, uint64_t end_usec, uint64_t ms);
+void timeline_intervals(const struct timeline *t, const struct options *o,
+    struct intervals *out);
+void intervals_free(struct intervals *in);
+uint64_t intervals_most(const struct intervals *in);
+const char *intervals_unit(const struct intervals *in);
+
 /* journal.c */
 sd_journal *journal_open(const struct options *o);
+void journal_match_records(sd_journal *j);
+uint64_t journal_walk(sd_journal *j, const struct options *o, struct tally *tl);
+void journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until);
 void journal_read(sd_journal *j, const struct options *o, struct tally *tl);
+
+/* export.c: --state, the incremental count */
+void export_read(sd_journal *j, const struct options *o, struct tally *tl);
+
+/* file.c: files replaced at once, never seen half written */
+struct new_file {
+	char *path;
+	char *temp;               /* NULL once renamed */
+	int fd;
+};
+void new_file_open(struct new_file *f, const char *path, mode_t mode);
+void new_file_commit(struct new_file *f);
 
 /* format.c: pieces of text the output formats share */
 void address_format(char *buf, size_t size, const unsigned char addr[16]);
@@ -233,6 +294,9 @@ void format_duration(char *buf, size_t size, uint64_t ms);
 void format_hold(char *buf, size_t size, uint64_t ms);
 void format_percent(char *buf, size_t size, uint64_t part, uint64_t whole);
 void format_moment(char *buf, size_t size, uint64_t usec);
+void format_hours(char *buf, size_t size, uint64_t ms);
+void format_interval(char *buf, size_t size, uint64_t start_usec,
+    enum timeline_by by);
 void print_seconds(uint64_t ms);
 
 /* One file for each output format. */
@@ -241,5 +305,6 @@ void json_print(const struct options *o, struct tally *tl);
 void json_write_string(FILE *out, const char *s);
 void prometheus_print(const struct options *o, struct tally *tl);
 void addresses_print(const struct options *o, struct tally *tl);
+void html_print(const struct options *o, struct tally *tl);
 
 #endif

@@ -19,6 +19,9 @@
 const uint64_t class_bounds_ms[CLASS_BOUNDS] = {
 	10000, 60000, 600000, 3600000,
 };
+const char *const class_labels[CLASSES] = {
+	"< 10 s", "< 1 min", "< 10 min", "< 1 h", ">= 1 h",
+};
 
 static void
 session_key_of(struct session_key *k, const struct record *r)
@@ -150,6 +153,7 @@ tally_init(struct tally *tl)
 	    CLIENT_TEXT_MAX + 1, HELO_COUNTERS);
 	table_init(&tl->open, sizeof(struct open_session),
 	    offsetof(struct open_session, key), sizeof(struct session_key), 64);
+	timeline_init(&tl->timeline);
 }
 
 /* Everything is freed, so that a leak checker sees only real leaks. */
@@ -160,6 +164,7 @@ tally_free(struct tally *tl)
 	table_free(&tl->addresses);
 	table_free(&tl->helos);
 	table_free(&tl->open);
+	timeline_free(&tl->timeline);
 }
 
 /*
@@ -225,6 +230,7 @@ tally_disconnect(struct tally *tl, const struct record *r)
 		tl->unknown_address++;
 	if (r->has_helo)
 		helo_count(tl, r->helo, ms);
+	timeline_count(&tl->timeline, r->usec, ms);
 }
 
 /* The duration of the session at this rank, counting from 1. */

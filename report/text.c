@@ -18,16 +18,11 @@
 
 #define BAR_WIDTH          40     /* characters in the longest bar */
 
-static const char *const class_labels[CLASSES] = {
-	"< 10 s", "< 1 min", "< 10 min", "< 1 h", ">= 1 h",
-};
-
 static void
 text_print_totals(const struct options *o, const struct tally *tl)
 {
 	char from[64], to[64], median[64], longest[64], share[32], addr[64];
-	uint64_t hundredths = (tl->held_ms + MS_PER_HOUR / 200) /
-	    (MS_PER_HOUR / 100);
+	char hours[32];
 
 	strcpy(from, "the start of the journal");
 	strcpy(to, "its end");
@@ -42,8 +37,8 @@ text_print_totals(const struct options *o, const struct tally *tl)
 	printf("  %-22s %" PRIu64 "\n", "sessions", tl->sessions);
 	printf("  %-22s %zu\n", "distinct addresses", tl->addresses.count);
 	printf("  %-22s %" PRIu64 "\n", "unknown address", tl->unknown_address);
-	printf("  %-22s %" PRIu64 ".%02" PRIu64 " hours\n",
-	    "spammer time wasted", hundredths / 100, hundredths % 100);
+	format_hours(hours, sizeof(hours), tl->held_ms);
+	printf("  %-22s %s hours\n", "spammer time wasted", hours);
 	if (tl->sessions > 0) {
 		printf("  %-22s %s\n", "median hold", median);
 		if (tl->longest_addr_known)
@@ -113,29 +108,58 @@ text_print_tops(const struct tally *tl)
 	}
 }
 
+/* A bar of '#' as long as count is to most, and never empty for a count. */
+static void
+text_bar(char bar[BAR_WIDTH + 1], uint64_t count, uint64_t most)
+{
+	size_t width = most == 0 ? 0 : (size_t)(count * BAR_WIDTH / most);
+
+	if (width == 0 && count > 0)
+		width = 1;
+	memset(bar, '#', width);
+	bar[width] = '\0';
+}
+
 static void
 text_print_histogram(const struct tally *tl)
 {
 	char share[32], bar[BAR_WIDTH + 1];
 	uint64_t most = 0;
-	size_t c, width;
+	size_t c;
 
 	for (c = 0; c < CLASSES; c++)
 		if (tl->classes[c] > most)
 			most = tl->classes[c];
 	printf("\n%-22s %10s\n", "Hold time", "sessions");
 	for (c = 0; c < CLASSES; c++) {
-		width = most == 0 ? 0 : (size_t)(tl->classes[c] * BAR_WIDTH /
-		    most);
-		if (width == 0 && tl->classes[c] > 0)
-			width = 1;
-		memset(bar, '#', width);
-		bar[width] = '\0';
+		text_bar(bar, tl->classes[c], most);
 		format_percent(share, sizeof(share), tl->classes[c],
 		    tl->sessions);
 		printf("  %-20s %10" PRIu64 "  %6s%s%s\n", class_labels[c],
-		    tl->classes[c], share, width > 0 ? "  " : "", bar);
+		    tl->classes[c], share, bar[0] != '\0' ? "  " : "", bar);
 	}
+}
+
+static void
+text_print_timeline(const struct options *o, const struct tally *tl)
+{
+	char when[64], hours[32], bar[BAR_WIDTH + 1], title[32];
+	struct intervals in;
+	uint64_t most;
+	size_t i;
+
+	timeline_intervals(&tl->timeline, o, &in);
+	most = intervals_most(&in);
+	snprintf(title, sizeof(title), "Sessions by %s", intervals_unit(&in));
+	printf("\n%-22s %10s  %8s\n", title, "sessions", "hours");
+	for (i = 0; i < in.n; i++) {
+		format_interval(when, sizeof(when), in.v[i].start_usec, in.by);
+		format_hours(hours, sizeof(hours), in.v[i].held_ms);
+		text_bar(bar, in.v[i].sessions, most);
+		printf("  %-20s %10" PRIu64 "  %8s%s%s\n", when,
+		    in.v[i].sessions, hours, bar[0] != '\0' ? "  " : "", bar);
+	}
+	intervals_free(&in);
 }
 
 void
@@ -145,4 +169,5 @@ text_print(const struct options *o, struct tally *tl)
 	text_print_reasons(tl);
 	text_print_tops(tl);
 	text_print_histogram(tl);
+	text_print_timeline(o, tl);
 }

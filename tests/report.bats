@@ -5,6 +5,7 @@
 
 load test_helper/common-setup
 load test_helper/report
+load test_helper/metrics
 
 setup() {
 	report_setup
@@ -79,6 +80,10 @@ Hold time                sessions
   < 10 min                      1   12.5%  #############
   < 1 h                         1   12.5%  #############
   >= 1 h                        1   12.5%  #############
+
+Sessions by hour         sessions     hours
+  2026-12-01 00:00              7      0.26  ########################################
+  2026-12-01 01:00              1      1.00  #####
 EOF
 }
 
@@ -116,7 +121,70 @@ EOF
 	assert_line 'tarpit_hold_longest_seconds 3600.250'
 	assert_line 'tarpit_addresses 4'
 	assert_line 'tarpit_sessions_held 1'
-	assert_line 'tarpit_report_skipped_records 0'
+	assert_line 'tarpit_sessions_lost_total 0'
+	assert_line 'tarpit_report_skipped_records_total 0'
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/report.prom"
+	promtool_check "$BATS_TEST_TMPDIR/report.prom"
+}
+
+# Sessions ending at 00:00:05, 00:59:59.999, 01:00:00 and 01:30 of 2026-12-01 UTC,
+# and 18:29:59 and 18:30:00, on either side of midnight in India (UTC+5:30).
+timeline_sessions() {
+	session_records 0 201 192.0.2.1 1 5.000 peer-closed 0
+	session_records 3599 202 192.0.2.2 2 0.999 peer-closed 0
+	session_records 3500 203 192.0.2.3 3 100.000 max-time 0
+	session_records 5400 204 192.0.2.4 4 0.000 quit 0
+	session_records 66599 205 192.0.2.5 5 0.000 quit 0
+	session_records 66600 206 192.0.2.6 6 0.000 quit 0
+}
+
+# timeline_of: the timeline in $output's JSON as [start offset from T0 in hours,
+# sessions, held_sec] triples, and the unit.
+timeline_of() {
+	json_get '[d["timeline_by"]] + [[(i["start_usec"] - '"$T0"') / 3600e6, i["sessions"], i["held_sec"]] for i in d["timeline"] if i["sessions"]]'
+}
+
+@test "the timeline counts each session in the hour it ended, and adds up to the totals" {
+	timeline_sessions
+	journal_build
+	run -0 report --json
+	# 19 hours, so by hour; the empty hours between are there too
+	run -0 timeline_of
+	assert_output '["hour", [0.0, 2, 5.999], [1.0, 2, 100.0], [18.0, 2, 0.0]]'
+	run -0 report --json
+	assert_json 'len(d["timeline"]), sum(i["sessions"] for i in d["timeline"]) == d["sessions"]' '[19, true]'
+	assert_json 'sum(round(i["held_sec"] * 1000) for i in d["timeline"]) == round(d["held_sec"] * 1000)' true
+	assert_json 'all(a["end_usec"] == b["start_usec"] for a, b in zip(d["timeline"], d["timeline"][1:]))' true
+	run -0 report
+	assert_line '  2026-12-01 01:00              2      0.03  ########################################'
+	assert_line '  2026-12-01 02:00              0      0.00'
+}
+
+@test "past two days the timeline goes by day, unless --by says; --since and --until widen it" {
+	timeline_sessions
+	session_records 259200 207 192.0.2.7 7 1.000 peer-closed 0
+	journal_build
+	run -0 report --json
+	run -0 timeline_of
+	assert_output '["day", [0.0, 6, 105.999], [72.0, 1, 1.0]]'
+	run -0 report --json --by hour
+	assert_json 'd["timeline_by"], len(d["timeline"])' '["hour", 73]'
+	run -0 report --json --by day --since 2026-11-29 --until 2026-12-06
+	assert_json '[(i["start_usec"] - '"$T0"') // 86400e6 for i in d["timeline"]]' '[-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0]'
+	run -0 report --json --since 2026-12-01 --until 2026-12-02
+	assert_json 'd["timeline_by"], len(d["timeline"])' '["hour", 24]'
+}
+
+@test "days are the local calendar's: in India a day ends at 18:30 UTC" {
+	timeline_sessions
+	journal_build
+	TZ=Asia/Kolkata run -0 report --json --by day
+	run -0 timeline_of
+	# local midnight of 2026-12-01 is 2026-11-30 18:30 UTC, 5.5 hours before T0
+	assert_output '["day", [-5.5, 5, 105.999], [18.5, 1, 0.0]]'
+	TZ=Asia/Kolkata run -0 report --json --by hour
+	run -0 timeline_of
+	assert_output '["hour", [-0.5, 1, 5.0], [0.5, 2, 100.999], [1.5, 1, 0.0], [17.5, 1, 0.0], [18.5, 1, 0.0]]'
 }
 
 @test "--addresses prints each address once, the longest held first, and never unknown" {
@@ -463,17 +531,26 @@ usage_error() {
 		usage_error "--since: '$bad' is not $forms" --since "$bad"
 	done
 	usage_error "--since: must be before --until" --since today --until yesterday
-	usage_error "--json, --prometheus and --addresses exclude each other" --json --prometheus
+	usage_error "--json, --html, --prometheus and --addresses exclude each other" --json --prometheus
+	usage_error "--json, --html, --prometheus and --addresses exclude each other" --html --json
+	usage_error "--by: 'week' is not hour or day" --by week
+	usage_error "--by: '' is not hour or day" --by
+	usage_error "--output: '' is not a file" -o ''
+	usage_error "--state: '' is not a file" --prometheus --state ''
+	usage_error "--state: only with --prometheus" --json --state x
+	usage_error "--state: counts everything since its first run; no --since or --until" --prometheus --state x --since today
 	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
-	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" --jsn
-	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" -x
-	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --json, --prometheus, --addresses, --help (-h), --version (-V)" --json=1
+	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" --jsn
+	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" -x
+	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" --json=1
 	usage_error "unexpected argument 'x.journal'; journal files go with --file" x.journal
 }
 
 @test "--help prints the usage with its defaults and exit codes; --version the version" {
 	run -0 --separate-stderr "$REPORT" --help
-	assert_line --index 0 'usage: tarpit-report [--json | --prometheus | --addresses] [-S time] [-U time]'
+	assert_line --index 0 'usage: tarpit-report [--json | --html | --prometheus | --addresses] [-S time] [-U time]'
+	assert_line --index 1 '                     [--by hour | day] [-o file] [--state file]'
+	assert_line --index 2 '                     [-D directory | --file file ...]'
 	assert_line --partial 'read FILE; up to 64 times'
 	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
 	assert_line --partial 'up to 4096 distinct ones'

@@ -10,8 +10,9 @@ export NSPAWN_PORT=2525
 NSPAWN_SBINDIR=$("$RIG/units" sbindir)
 export NSPAWN_SBINDIR
 
-# nspawn_boot: install into a DESTDIR with the build under test, boot the container,
-# and have tarpit.socket listen on $NSPAWN_PORT.
+# nspawn_boot: install into a DESTDIR with the build under test, boot the container
+# (with the systemd-nspawn options in the array NSPAWN_EXTRA, if set), and have
+# tarpit.socket listen on $NSPAWN_PORT.
 nspawn_boot() {
 	export NSPAWN_DIR=$BATS_FILE_TMPDIR/nspawn
 	# also the container's hostname, so the name in every reply
@@ -19,7 +20,8 @@ nspawn_boot() {
 	mkdir -p "$NSPAWN_DIR"
 	"$RIG/units" install "$NSPAWN_DIR/dest" "$TARPIT" || { fail "rig/units install failed"; return; }
 	nspawn_write_flood
-	"$RIG/units" boot "$NSPAWN_DIR" "$NSPAWN_NAME" "$NSPAWN_DIR/dest" --private-network &
+	"$RIG/units" boot "$NSPAWN_DIR" "$NSPAWN_NAME" "$NSPAWN_DIR/dest" --private-network \
+		"${NSPAWN_EXTRA[@]}" &
 	export NSPAWN_PID=$!
 	"$RIG/nspawn" ready "$NSPAWN_DIR" || { fail "the container is not ready"; return; }
 	NSPAWN_LEADER=$("$RIG/nspawn" leader "$NSPAWN_DIR")
