@@ -100,13 +100,23 @@ line_numbers(struct line *l, uint64_t *v, size_t n)
 	return l->p == l->end;
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 /* 16 bytes as 32 lowercase hex digits, or "-" for none. */
 static bool
 line_bytes(struct line *l, unsigned char b[16], bool *set)
 {
 	const char *w;
 	size_t len, i;
-	unsigned int x;
+	int hi, lo;
 
 	if (!line_word(l, &w, &len))
 		return false;
@@ -116,10 +126,11 @@ line_bytes(struct line *l, unsigned char b[16], bool *set)
 	if (len != 32)
 		return false;
 	for (i = 0; i < 16; i++) {
-		if (strspn(w + 2 * i, "0123456789abcdef") < 2 ||
-		    sscanf(w + 2 * i, "%2x", &x) != 1)
+		hi = hex_digit(w[2 * i]);
+		lo = hex_digit(w[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return false;
-		b[i] = (unsigned char)x;
+		b[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return true;
 }

@@ -257,8 +257,9 @@ html_print_figures(const struct tally *tl)
 	    tl->longest_ms, addr);
 	snprintf(value, sizeof(value), "%" PRIu64, tl->pregreet);
 	format_percent(shown, sizeof(shown), tl->pregreet, tl->sessions);
-	format_count(note, sizeof(note), tl->pregreet);
-	strcat(note, tl->pregreet == 1 ? " session" : " sessions");
+	format_count(addr, sizeof(addr), tl->pregreet);
+	snprintf(note, sizeof(note), "%s session%s", addr,
+	    tl->pregreet == 1 ? "" : "s");
 	html_figure("Pregreet", "pregreet_sessions", value, shown, note);
 	html_figure_count("Still held", "still_held", tl->held_now, NULL);
 	fputs("</dl>\n", stdout);
