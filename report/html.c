@@ -149,6 +149,24 @@ format_short_duration(char *buf, size_t size, uint64_t ms)
 		    s / 3600 % 24);
 }
 
+/* Hours to three figures or more, to fit a card: "2.47 h", "23.5 h", "1,236 h". */
+static void
+format_short_hours(char *buf, size_t size, uint64_t ms)
+{
+	char count[32];
+
+	if (ms < 10 * MS_PER_HOUR) {
+		snprintf(buf, size, "%" PRIu64 ".%02" PRIu64 " h",
+		    ms / MS_PER_HOUR, ms % MS_PER_HOUR * 100 / MS_PER_HOUR);
+	} else if (ms < 100 * MS_PER_HOUR) {
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " h",
+		    ms / MS_PER_HOUR, ms % MS_PER_HOUR * 10 / MS_PER_HOUR);
+	} else {
+		format_count(count, sizeof(count), ms / MS_PER_HOUR);
+		snprintf(buf, size, "%s h", count);
+	}
+}
+
 /* Seconds from milliseconds, as --json has them, in a string. */
 static void
 format_seconds(char *buf, size_t size, uint64_t ms)
@@ -244,8 +262,7 @@ html_print_figures(const struct tally *tl)
 	html_figure_count("Distinct addresses", "distinct_addresses",
 	    tl->addresses.count, NULL);
 	format_seconds(value, sizeof(value), tl->held_ms);
-	format_hours(note, sizeof(note), tl->held_ms);
-	snprintf(shown, sizeof(shown), "%s h", note);
+	format_short_hours(shown, sizeof(shown), tl->held_ms);
 	html_figure("Spammer time wasted", "held_sec", value, shown, NULL);
 	html_figure_hold("Median hold", "median_hold_sec", tl, median_ms(tl),
 	    NULL);
