@@ -492,5 +492,6 @@ html_print(const struct options *o, struct tally *tl)
 	    REASONS, tl->sessions);
 	fputs("</div>\n", stdout);
 	html_print_tops(tl);
+	/* The per-host table (issue 11) goes here, once the tally counts hosts. */
 	html_print_footer(tl);
 }

@@ -6,6 +6,7 @@
 load test_helper/common-setup
 load test_helper/nspawn
 load test_helper/metrics
+load test_helper/report
 
 # Debian's textfile directory, where the shipped service writes tarpit.prom
 TEXTFILE_DIR=/var/lib/prometheus/node-exporter
@@ -49,6 +50,28 @@ scraped() {
 # quick_session: one session that says QUIT at once.
 quick_session() {
 	run -0 container_client 127.0.0.1 "$NSPAWN_PORT" read 'send:QUIT\r\n' eof
+}
+
+# metrics_analyze ARGS...: systemd-analyze ARGS in a mount namespace of its own where
+# the tarpit-report under test is where the service runs it from, and /run is empty
+# (analyze leaves a stamp there).
+metrics_analyze() {
+	local bin=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$bin"
+	install -m 755 "$REPORT" "$bin/tarpit-report"
+	unshare --mount --propagation private -- sh -c '
+		mount -t tmpfs tmpfs /run && mount --bind "$1" /usr/local/bin && shift &&
+		exec systemd-analyze "$@"' sh "$bin" "$@"
+}
+
+@test "systemd-analyze verify finds nothing to say about the metrics units; security scores 0.9" {
+	cd "$BATS_TEST_DIRNAME/.."
+	run metrics_analyze verify --man=no units/tarpit-metrics.service units/tarpit-metrics.timer
+	assert_success
+	assert_output ''
+	run -0 metrics_analyze security --offline=yes --no-pager units/tarpit-metrics.service
+	assert_line --partial 'Overall exposure level for tarpit-metrics.service: 0.9 SAFE'
+	tr '\n' ' ' <README.md | grep -q 'scores it 0.9 SAFE'
 }
 
 @test "the shipped timer is installed but off, and runs the service every minute" {
