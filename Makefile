@@ -184,14 +184,15 @@ lint:
 	done
 
 # What one held connection costs, against the cheapest possible holder
-# (bench/README.md).  N connections under each launcher; root.
+# (bench/README.md).  N connections under each of LAUNCHERS; root.
 N = 1000
+LAUNCHERS = sa,xinetd,systemd
 bench/floor: bench/floor.c
 	$(MUSL_CC) -static -Os -s -o $@ bench/floor.c
 bench:
 	tools/install-deps check
 	$(MAKE) tarpit tarpit-static bench/floor
-	python3 bench/bench.py -n $(N)
+	python3 bench/bench.py -n $(N) --launchers $(LAUNCHERS)
 # The per-instance price of each systemd hardening option.
 bench-hardening:
 	tools/install-deps check
@@ -199,7 +200,8 @@ bench-hardening:
 	python3 bench/bench.py --hardening -n 400 --serial 50
 # A quick run so the driver cannot rot; CI runs it.
 bench-smoke: tarpit tarpit-static bench/floor
-	python3 bench/bench.py -n 20 --serial 20 --burst 20 --cpu-window 2 --strict
+	python3 bench/bench.py -n 20 --serial 20 --burst 20 --cpu-window 2 \
+	    --cpu-pair-window 2 --settle 1 --strict
 
 # The packages are checked first, before the build, so that one line names
 # all that is missing: UNITDIR and SYSUSERSDIR come from systemd's pkg-config.

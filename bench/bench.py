@@ -2,7 +2,8 @@
 """bench/bench.py: what one held SMTP connection costs, tarpit against the floor.
 
 usage: bench.py [-n N] [--launchers L,..] [--builds B,..] [--serial K] [--burst K]
-                [--cpu-window S] [--out DIR] [--strict] [--keep]
+                [--cpu-window S] [--cpu-pair-window S] [--settle S] [--out DIR]
+                [--strict] [--keep]
        bench.py --hardening [-n N] [--serial K] [--hardening-build B]
                 [--variants V,..] [--repeat R] [--out DIR] [--strict] [--keep]
 
@@ -18,7 +19,9 @@ smaps_rollup, all of them), connect-to-banner latency p50/p99 serially and in a
 burst, the rate N connections are taken at with up to 64 awaiting their banner
 (and how many failed), and CPU seconds per connection-hour while N sessions are
 held at the default 10 s delay (the sessions' own run time from
-/proc/PID/schedstat, and the launcher cgroup's cpuacct.usage).
+/proc/PID/schedstat, and the launcher cgroup's cpuacct.usage).  Then every
+build's N sessions are held at once under systemd-socket-activate and their CPU
+read over one window, for a ratio to the floor that other load cannot skew.
 --hardening instead measures each hardening option group of tarpit@.service
 under real systemd, as drop-ins on the shipped unit.
 Needs root.  Every launcher runs in a network namespace of its own and every
@@ -177,9 +180,9 @@ class SocketActivate(Launcher):
         self.comm = build
         self.group = bench.group("%s-%s" % (self.name, build))
         self.log = os.path.join(bench.dir, "sa-%s.log" % build)
-        script = ("ip link set lo up && exec setpriv --reuid=nobody --regid=nogroup "
-                  "--clear-groups -- systemd-socket-activate --inetd -a -l %s:%d \"$@\"" %
-                  (HOST, self.port))
+        # as root, as a plain inetd line starts it: tarpit drops to nobody itself
+        script = ("ip link set lo up && exec systemd-socket-activate --inetd -a -l %s:%d "
+                  "\"$@\"" % (HOST, self.port))
         with open(self.log, "w") as out:
             self.proc = subprocess.Popen(self.group.exec_prefix() + [
                 "unshare", "-n", "--", "sh", "-c", script, "sh", bench.binary(build)],
@@ -394,7 +397,7 @@ def hold_and_measure(bench, launcher, n, net, cpu_window):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         opened = latency_summary(read_line(proc, 90 + n // 20))
-        time.sleep(2)
+        time.sleep(bench.args.settle)
         sessions = launcher.sessions()
         loaded = memory_point(bench, group)
         sizes = []
@@ -423,26 +426,74 @@ def hold_and_measure(bench, launcher, n, net, cpu_window):
         stop_process(proc, 10)
 
 
-def cpu_measure(group, sessions, window):
-    def snap():
-        t = {}
-        for pid in sessions:
-            try:
-                t[pid] = runtime_ns(pid)
-            except OSError:
-                pass
-        return t
-    c0, t0, w0 = group.cpu_ns(), snap(), time.monotonic()
-    time.sleep(window)
-    c1, t1, w1 = group.cpu_ns(), snap(), time.monotonic()
+def runtimes(sessions):
+    """The run time in ns of each session process still there."""
+    t = {}
+    for pid in sessions:
+        try:
+            t[pid] = runtime_ns(pid)
+        except OSError:
+            pass
+    return t
+
+
+def cpu_per_conn_hour(t0, t1, seconds):
+    """CPU seconds per connection-hour of the sessions in both snapshots."""
     both = [p for p in t0 if p in t1]
     if not both:
+        return None, 0
+    return round(sum(t1[p] - t0[p] for p in both) / 1e9 / len(both) * 3600 / seconds, 5), \
+        len(both)
+
+
+def cpu_measure(group, sessions, window):
+    c0, t0, w0 = group.cpu_ns(), runtimes(sessions), time.monotonic()
+    time.sleep(window)
+    c1, t1, w1 = group.cpu_ns(), runtimes(sessions), time.monotonic()
+    per_conn_hour, count = cpu_per_conn_hour(t0, t1, w1 - w0)
+    if not count:
         return {}
-    per_hour = 3600 / (w1 - w0)
-    return {"cpu_window_sec": round(w1 - w0, 2), "cpu_sessions": len(both),
-            "cpu_sec_conn_hour": round(sum(t1[p] - t0[p] for p in both) / 1e9 / len(both)
-                                       * per_hour, 5),
-            "cpu_cgroup_sec_conn_hour": round((c1 - c0) / 1e9 / len(both) * per_hour, 5)}
+    return {"cpu_window_sec": round(w1 - w0, 2), "cpu_sessions": count,
+            "cpu_sec_conn_hour": per_conn_hour,
+            "cpu_cgroup_sec_conn_hour": round((c1 - c0) / 1e9 / count * 3600 / (w1 - w0), 5)}
+
+
+def cpu_side_by_side(bench, builds):
+    """CPU per connection-hour of every build, N sessions each, all held at once under
+    systemd-socket-activate and measured over one and the same window: whatever else
+    the machine runs weighs on each alike, so their ratio is fair on a shared host."""
+    args = bench.args
+    launchers, clients, opened = {}, {}, {}
+    try:
+        for i, build in enumerate(builds):
+            launchers[build] = SocketActivate()
+            launchers[build].start(bench, build)
+            cmd = launchers[build].client(["hold", HOST, str(PORT), str(args.n),
+                                           "--net=%d" % (40 + i),
+                                           "--timeout=%d" % (60 + args.n // 20),
+                                           "--hold-max=%d" % (args.cpu_pair_window + 600)])
+            clients[build] = subprocess.Popen(bench.client_group.exec_prefix() + cmd,
+                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                              stderr=subprocess.PIPE, text=True)
+            opened[build] = read_line(clients[build], 90 + args.n // 20)["bannered"]
+        time.sleep(args.settle)
+        sessions = {b: l.sessions() for b, l in launchers.items()}
+        t0 = {b: runtimes(sessions[b]) for b in builds}
+        w0 = time.monotonic()
+        time.sleep(args.cpu_pair_window)
+        t1 = {b: runtimes(sessions[b]) for b in builds}
+        seconds = time.monotonic() - w0
+        rows = []
+        for b in builds:
+            per_conn_hour, count = cpu_per_conn_hour(t0[b], t1[b], seconds)
+            rows.append({"build": b, "n": args.n, "bannered": opened[b], "sessions": count,
+                         "window_sec": round(seconds, 1), "cpu_sec_conn_hour": per_conn_hour})
+        return rows
+    finally:
+        for p in clients.values():
+            stop_process(p, 10)
+        for l in launchers.values():
+            l.stop()
 
 
 def drain(launcher, seconds=60):
@@ -567,6 +618,31 @@ def fmt(value, spec="%.1f"):
     return "-" if value is None else spec % value
 
 
+def print_cpu_pair(rows):
+    print("CPU side by side: every build's N sessions held at once under sa, one %s s window"
+          % (rows[0]["window_sec"] if rows else "-"))
+    floor = next((r for r in rows if r["build"] == "floor"), {})
+    lines = [("build", "held", "CPU s/c-h", "x")]
+    for r in rows:
+        lines.append((r["build"], str(r["sessions"]), fmt(r["cpu_sec_conn_hour"], "%.4f"),
+                      ratio(r["cpu_sec_conn_hour"], floor.get("cpu_sec_conn_hour"))))
+    print_columns(lines)
+
+
+def print_goal(rows, cpu_rows):
+    """The static build against the floor: the two figures issue 13 set limits on."""
+    floors = {r["launcher"]: r for r in rows if r["build"] == "floor" and "error" not in r}
+    parts = []
+    for r in rows:
+        f = floors.get(r["launcher"])
+        if r["build"] == "tarpit-static" and "error" not in r and f:
+            parts.append("%s %s" % (r["launcher"], ratio(r.get("cgroup_kb"), f.get("cgroup_kb"))))
+    cpu = {r["build"]: r["cpu_sec_conn_hour"] for r in cpu_rows}
+    print("tarpit-static / floor: memory by cgroup %s (at most 1.15x); CPU side by side %s "
+          "(at most 1.2x)" % (", ".join(parts) or "-",
+                              ratio(cpu.get("tarpit-static"), cpu.get("floor"))))
+
+
 def print_table(rows):
     head = ("launcher", "build", "held", "cg KB", "x", "sys KB", "x", "USS", "PSS", "RSS",
             "ser p50", "x", "ser p99", "bur p50", "bur p99", "conn/s", "fail",
@@ -676,7 +752,12 @@ def main():
     p.add_argument("--builds", default=",".join(BUILDS))
     p.add_argument("--serial", type=int, default=200, help="serial connections")
     p.add_argument("--burst", type=int, default=200, help="connections in the burst")
-    p.add_argument("--cpu-window", type=int, default=30, help="seconds")
+    p.add_argument("--cpu-window", type=int, default=30, help="seconds, each launcher's")
+    p.add_argument("--cpu-pair-window", type=int, default=60,
+                   help="seconds of the side-by-side CPU window; 0 leaves it out")
+    p.add_argument("--settle", type=float, default=10,
+                   help="seconds between the last connection opened and the figures taken: "
+                   "past the longest greeting wait (1.5 x --greet-wait, 6 s)")
     p.add_argument("--out", default=os.path.join(HERE, "results"))
     p.add_argument("--hardening", action="store_true")
     p.add_argument("--hardening-build", default="tarpit", choices=("tarpit", "tarpit-static"))
@@ -719,6 +800,14 @@ def main():
                     except (RuntimeError, subprocess.SubprocessError, OSError) as e:
                         log("  failed: %s" % e)
                         rows.append({"launcher": name, "build": build, "error": str(e)})
+            result["cpu_side_by_side"] = []
+            if args.cpu_pair_window > 0:
+                log("CPU side by side under sa: %s, N=%d each" % (",".join(builds), args.n))
+                try:
+                    result["cpu_side_by_side"] = cpu_side_by_side(bench, builds)
+                except (RuntimeError, subprocess.SubprocessError, OSError) as e:
+                    log("  failed: %s" % e)
+                    result["cpu_error"] = str(e)
     finally:
         bench.cleanup()
     result["duration_sec"] = round(time.monotonic() - T0, 1)
@@ -737,8 +826,13 @@ def main():
         print_hardening(result["hardening"])
     else:
         print_table(result["rows"])
+        if result["cpu_side_by_side"]:
+            print_cpu_pair(result["cpu_side_by_side"])
+        print_goal(result["rows"], result["cpu_side_by_side"])
     print("JSON: %s" % os.path.relpath(path))
     bad = [r for r in result.get("rows", []) if "error" in r]
+    if "cpu_error" in result:
+        bad.append(result)
     if args.strict:
         bad += [r for r in result.get("rows", []) + result.get("hardening", [])
                 if "error" not in r and failures(r)]
