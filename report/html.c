@@ -255,7 +255,8 @@ html_figure_hold(const char *label, const char *key, const struct tally *tl,
 static void
 html_print_figures(const struct tally *tl)
 {
-	char value[32], shown[80], note[64], addr[64];
+	char value[32], shown[80], addr[64];
+	char note[sizeof(addr) + sizeof(" sessions")];
 
 	fputs("<dl class=\"figures\">\n", stdout);
 	html_figure_count("Sessions", "sessions", tl->sessions, NULL);
