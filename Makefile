@@ -132,7 +132,7 @@ fuzz: tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 
 # What the sanitizer and valgrind builds run: everything but the tests of the
 # filter they leave out and of the deployments, which install the real builds.
-SANITIZER_TESTS = dialogue.bats environment.bats journal.bats logging.bats \
+SANITIZER_TESTS = dialogue.bats environment.bats greeting.bats journal.bats logging.bats \
     socket.bats syslog.bats trickle.bats usage.bats
 VALGRIND_TESTS = dialogue.bats socket.bats
 # Installs what the tests need (as root) before it builds anything.
