@@ -1114,14 +1114,14 @@ greet_wait(struct session *s, const struct config *c, char *line, size_t *len)
 		    .fd = s->output_apart ? STDOUT_FILENO : -1, .events = 0 };
 		switch (wait_until(fds, 2, deadline)) {
 		case WAIT_SIGNAL:
-			return "signal";
+			return END_REASON_SIGNAL;
 		case WAIT_TIMEOUT:
-			return now_ms() >= s->end_ms ? "max-time" : NULL;
+			return now_ms() >= s->end_ms ? END_REASON_MAX_TIME : NULL;
 		default:
 			break;
 		}
 		if (peer_gone(s, fds))
-			return "peer-closed";
+			return END_REASON_PEER_CLOSED;
 		if ((fds[0].revents & (POLLIN | POLLHUP)) != 0) {
 			reading = read_early(s, line, len);
 		} else if ((fds[0].revents & POLLRDHUP) != 0) {
