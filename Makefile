@@ -132,7 +132,7 @@ fuzz: tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 
 # What the sanitizer and valgrind builds run: everything but the tests of the
 # filter they leave out and of the deployments, which install the real builds.
-SANITIZER_TESTS = dialogue.bats environment.bats journal.bats logging.bats \
+SANITIZER_TESTS = dialogue.bats environment.bats greeting.bats journal.bats logging.bats \
     socket.bats syslog.bats trickle.bats usage.bats
 VALGRIND_TESTS = dialogue.bats socket.bats
 # Installs what the tests need (as root) before it builds anything.
@@ -198,6 +198,14 @@ bench-hardening:
 	tools/install-deps check
 	$(MAKE) tarpit bench/floor
 	python3 bench/bench.py --hardening -n 400 --serial 50
+# How long real SMTP clients and MTAs stay held, each with its default
+# timeouts, with and without the greeting wait (bench/clients.py; README,
+# "Held until the client gives up").  Root; about 20 minutes.
+CLIENTS_MAX_TIME = 900
+bench-clients:
+	bench/install-client-deps
+	$(MAKE) tarpit
+	python3 bench/clients.py --max-time $(CLIENTS_MAX_TIME)
 # A quick run so the driver cannot rot; CI runs it.
 bench-smoke: tarpit tarpit-static bench/floor
 	python3 bench/bench.py -n 20 --serial 20 --burst 20 --cpu-window 2 \
@@ -248,4 +256,4 @@ clean:
 	    tests/sandbox-probe-static tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 	rm -rf tests/fuzz/work tests/fuzz/work-report
 
-.PHONY: all bench bench-hardening bench-smoke check demo deps fresh-check fuzz lint install install-xinetd uninstall clean
+.PHONY: all bench bench-clients bench-hardening bench-smoke check demo deps fresh-check fuzz lint install install-xinetd uninstall clean

@@ -36,7 +36,10 @@
  * Only in a disconnect record.  HELO is the name a HELO or EHLO gave,
  * COMMAND the verb of any other first line; either is client text, made
  * printable ASCII without '"' or '\' and cut at CLIENT_TEXT_MAX characters.
- * PREGREET is 1 if the client spoke before the banner, else 0;
+ * Neither is there when the session ended before a first command was taken
+ * (none came, or the client left during the greeting wait).
+ * PREGREET is 1 if the client spoke before the last line of the greeting,
+ * else 0;
  * DURATION_SEC the time held, in seconds with DURATION_DECIMALS decimals.
  */
 #define FIELD_HELO            "HELO"

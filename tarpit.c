@@ -70,6 +70,11 @@
 #define DEFAULT_HELO_TIMEOUT_MS 300000    /* milliseconds */
 #define MIN_HELO_TIMEOUT_MS     10        /* milliseconds */
 #define MAX_HELO_TIMEOUT_MS     3600000   /* milliseconds */
+/* postscreen_greet_wait's default: the final "220 " line comes this late. */
+#define DEFAULT_GREET_WAIT_MS   6000      /* milliseconds, mean */
+/* Jittered up to 1.5 times, at most 300 s: the 5 minutes a client waits for
+ * the greeting by RFC 5321 4.5.3.2.1. */
+#define MAX_GREET_WAIT_MS       200000    /* milliseconds, mean */
 
 #define LINE_MAX_OCTETS   512  /* RFC 5321 4.5.3.1.5, CRLF included */
 #define HOSTNAME_MAX      253  /* characters, RFC 1035 */
@@ -101,6 +106,7 @@ struct config {
 	long delay_ms;
 	long max_time_ms;          /* 0: no limit */
 	long helo_timeout_ms;
+	long greet_wait_ms;        /* 0: the one-line banner at once */
 	enum log_target log_target;
 	const char *user;          /* to become when started as root */
 	char hostname[HOSTNAME_MAX + 1];
@@ -169,6 +175,14 @@ static long
 random_below(long bound)
 {
 	return (long)(random_next() % (uint64_t)bound);
+}
+
+/* A pause drawn between half and 1.5 times its mean, so no two sessions
+ * keep step and a bot cannot learn the rhythm. */
+static long
+jittered_ms(long mean_ms)
+{
+	return mean_ms / 2 + random_below(mean_ms + 1);
 }
 
 static void
@@ -296,7 +310,7 @@ struct seconds_option {
 	long default_ms;
 };
 
-enum { OPT_HELO_TIMEOUT = 256 };
+enum { OPT_HELO_TIMEOUT = 256, OPT_GREET_WAIT };
 
 static const struct seconds_option delay_option =
     { MIN_DELAY_MS, MAX_DELAY_MS, DEFAULT_DELAY_MS };
@@ -304,11 +318,14 @@ static const struct seconds_option max_time_option =
     { 0, MAX_MAX_TIME_MS, DEFAULT_MAX_TIME_MS };
 static const struct seconds_option helo_timeout_option =
     { MIN_HELO_TIMEOUT_MS, MAX_HELO_TIMEOUT_MS, DEFAULT_HELO_TIMEOUT_MS };
+static const struct seconds_option greet_wait_option =
+    { 0, MAX_GREET_WAIT_MS, DEFAULT_GREET_WAIT_MS };
 
 static const struct option long_options[] = {
 	{ "delay",        required_argument, NULL, 'd' },
 	{ "max-time",     required_argument, NULL, 't' },
 	{ "helo-timeout", required_argument, NULL, OPT_HELO_TIMEOUT },
+	{ "greet-wait",   required_argument, NULL, OPT_GREET_WAIT },
 	{ "hostname",     required_argument, NULL, 'H' },
 	{ "log",          required_argument, NULL, 'l' },
 	{ "user",         required_argument, NULL, 'u' },
@@ -334,14 +351,15 @@ format_range(char *buf, size_t size, const struct seconds_option *o)
 static void __attribute__((noreturn, noinline, cold))
 usage(void)
 {
-	char text[2048], delay[96], max_time[96], helo[96];
+	char text[2048], delay[96], max_time[96], helo[96], greet[96];
 
 	format_range(delay, sizeof(delay), &delay_option);
 	format_range(max_time, sizeof(max_time), &max_time_option);
 	format_range(helo, sizeof(helo), &helo_timeout_option);
+	format_range(greet, sizeof(greet), &greet_wait_option);
 	snprintf(text, sizeof(text),
-	    "usage: tarpit [-d seconds] [-t seconds] [--helo-timeout seconds]"
-	    " [-H hostname]\n"
+	    "usage: tarpit [-d seconds] [-t seconds] [--helo-timeout seconds]\n"
+	    "              [--greet-wait seconds] [-H hostname]\n"
 	    "              [-l auto|journal|syslog|stderr|none] [-u user]\n"
 	    "       tarpit -h | -V\n"
 	    "Holds the SMTP client on fd 0 and 1 on a reply that never ends.\n"
@@ -349,6 +367,9 @@ usage(void)
 	    " (%s)\n"
 	    "  -t, --max-time SECONDS      end the session, 0 for never (%s)\n"
 	    "      --helo-timeout SECONDS  wait for the first command (%s)\n"
+	    "      --greet-wait SECONDS    send \"220-\" at once, the final"
+	    " \"220 \" after this,\n"
+	    "                              jittered by half; 0 for one line (%s)\n"
 	    "  -H, --hostname NAME         name in replies (default: this host's"
 	    " name)\n"
 	    "  -l, --log TARGET            auto, journal, syslog, stderr or none"
@@ -359,7 +380,7 @@ usage(void)
 	    "  -V, --version               print the version and exit\n"
 	    "Exit status: 0 after a session, %d for a usage error, %d if root"
 	    " cannot be dropped.\n",
-	    delay, max_time, helo, EX_USAGE, EX_NOPERM);
+	    delay, max_time, helo, greet, EX_USAGE, EX_NOPERM);
 	(void)!write(STDOUT_FILENO, text, strlen(text));
 	exit(EXIT_SUCCESS);
 }
@@ -369,7 +390,8 @@ static void
 option_accepts(char *buf, size_t size, int option)
 {
 	const struct seconds_option *o = option == 'd' ? &delay_option :
-	    option == 't' ? &max_time_option : &helo_timeout_option;
+	    option == 't' ? &max_time_option :
+	    option == OPT_GREET_WAIT ? &greet_wait_option : &helo_timeout_option;
 	char min[24], max[24];
 
 	switch (option) {
@@ -414,8 +436,8 @@ option_unknown(const char *arg)
 
 	sanitize_for_log(text, sizeof(text), arg, strlen(arg));
 	die(EX_USAGE, "unknown option '%s'; accepted: --delay (-d), --max-time"
-	    " (-t), --helo-timeout, --hostname (-H), --log (-l), --user (-u),"
-	    " --help (-h), --version (-V)", text);
+	    " (-t), --helo-timeout, --greet-wait, --hostname (-H), --log (-l),"
+	    " --user (-u), --help (-h), --version (-V)", text);
 }
 
 static bool
@@ -451,6 +473,9 @@ config_set(struct config *config, int option, const char *arg)
 	case OPT_HELO_TIMEOUT:
 		return option_seconds(&helo_timeout_option, arg,
 		    &config->helo_timeout_ms);
+	case OPT_GREET_WAIT:
+		return option_seconds(&greet_wait_option, arg,
+		    &config->greet_wait_ms);
 	case 'H':
 		if (!hostname_valid(arg))
 			return false;
@@ -473,6 +498,7 @@ config_parse(struct config *config, int argc, char **argv)
 	config->delay_ms = DEFAULT_DELAY_MS;
 	config->max_time_ms = DEFAULT_MAX_TIME_MS;
 	config->helo_timeout_ms = DEFAULT_HELO_TIMEOUT_MS;
+	config->greet_wait_ms = DEFAULT_GREET_WAIT_MS;
 	config->log_target = TARGET_AUTO;
 	config->user = DEFAULT_USER;
 	if (gethostname(config->hostname, sizeof(config->hostname)) != 0 ||
@@ -857,6 +883,19 @@ write_reply(struct session *s, const struct config *c, const char *code,
 	return write_all(s, line, (size_t)len, deadline);
 }
 
+/* "220-<hostname> ESMTP" while the greeting waits, "220 <hostname> ESMTP"
+ * as its last line. */
+static bool
+write_greeting(struct session *s, const struct config *c, bool last)
+{
+	char line[LINE_MAX_OCTETS + 1];
+	int len;
+
+	len = snprintf(line, sizeof(line), "220%c%s ESMTP\r\n", last ? ' ' : '-',
+	    c->hostname);
+	return write_all(s, line, (size_t)len, s->end_ms);
+}
+
 /* One "250-" continuation line: valid, never the last line of the reply. */
 static bool
 write_trickle_line(struct session *s)
@@ -946,9 +985,17 @@ command_parse(const char *line, size_t len, char *text, size_t textsize)
 	return COMMAND_OTHER;
 }
 
+/* The first line is whole: it has its LF, or it is as long as one may be. */
+static bool
+line_complete(const char *line, size_t len)
+{
+	return len == LINE_MAX_OCTETS || memchr(line, '\n', len) != NULL;
+}
+
 /*
- * Reads the first line, CRLF or bare LF, cut at LINE_MAX_OCTETS.  End of
- * input ends the line too: what came before it is the command.
+ * Reads the first line, CRLF or bare LF, cut at LINE_MAX_OCTETS, after the
+ * *len octets already read during the greeting.  End of input ends the line
+ * too: what came before it is the command.
  */
 static enum read_result
 read_command_line(char *line, size_t *len, int64_t deadline)
@@ -958,8 +1005,14 @@ read_command_line(char *line, size_t *len, int64_t deadline)
 	char *lf;
 	ssize_t n;
 
-	*len = 0;
 	for (;;) {
+		lf = *len > 0 ? memchr(line, '\n', *len) : NULL;
+		if (lf != NULL) {
+			*len = (size_t)(lf - line);
+			return READ_LINE;
+		}
+		if (*len == LINE_MAX_OCTETS)
+			return READ_LINE;
 		w = wait_until(&in, 1, deadline);
 		if (w != WAIT_READY)
 			return w == WAIT_SIGNAL ? READ_SIGNAL : READ_TIMEOUT;
@@ -968,14 +1021,7 @@ read_command_line(char *line, size_t *len, int64_t deadline)
 			continue;
 		if (n <= 0)
 			return *len > 0 ? READ_LINE : READ_NOTHING;
-		lf = memchr(line + *len, '\n', (size_t)n);
-		if (lf != NULL) {
-			*len = (size_t)(lf - line);
-			return READ_LINE;
-		}
 		*len += (size_t)n;
-		if (*len == LINE_MAX_OCTETS)
-			return READ_LINE;
 	}
 }
 
@@ -1013,6 +1059,79 @@ session_finish(struct session *s, const struct config *c, const char *reason)
 	s->end_reason = reason;
 }
 
+/* The peer's socket, fd 0 or a separate fd 1, reports an error or a hang-up
+ * (a pipe's POLLHUP is only the end of its input). */
+static bool
+peer_gone(const struct session *s, const struct pollfd fds[2])
+{
+	short in = s->input_is_socket ? fds[0].revents : 0;
+
+	return ((in | fds[1].revents) & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+}
+
+/*
+ * Reads what a client sends during the greeting into its first line; any
+ * octet makes it a pregreet client.  False once the line is whole or the
+ * input has ended, when there is nothing more to read now.
+ */
+static bool
+read_early(struct session *s, char *line, size_t *len)
+{
+	ssize_t n = read(STDIN_FILENO, line + *len, LINE_MAX_OCTETS - *len);
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	s->pregreet = true;
+	*len += (size_t)n;
+	return !line_complete(line, *len);
+}
+
+/*
+ * The greeting, postscreen's way: "220-" is out, and the final "220 " waits
+ * a jittered --greet-wait.  A correct client waits for it; what a client
+ * sends meanwhile is read into its first line, taken after the final line.
+ * A FIN is answered with one more "220-" line, as in the trickle, so that a
+ * peer that has gone resets.  NULL once the wait is over, else why the
+ * session ends.
+ */
+static const char *
+greet_wait(struct session *s, const struct config *c, char *line, size_t *len)
+{
+	int64_t deadline = now_ms() + jittered_ms(c->greet_wait_ms);
+	bool reading = true;
+	struct pollfd fds[2];
+
+	if (deadline > s->end_ms)
+		deadline = s->end_ms;
+	for (;;) {
+		fds[0] = (struct pollfd){
+		    .fd = reading || s->input_is_socket ? STDIN_FILENO : -1,
+		    .events = (reading ? POLLIN : 0) |
+		    (s->input_is_socket && !s->half_closed ? POLLRDHUP : 0) };
+		fds[1] = (struct pollfd){
+		    .fd = s->output_apart ? STDOUT_FILENO : -1, .events = 0 };
+		switch (wait_until(fds, 2, deadline)) {
+		case WAIT_SIGNAL:
+			return END_REASON_SIGNAL;
+		case WAIT_TIMEOUT:
+			return now_ms() >= s->end_ms ? END_REASON_MAX_TIME : NULL;
+		default:
+			break;
+		}
+		if (peer_gone(s, fds))
+			return END_REASON_PEER_CLOSED;
+		if ((fds[0].revents & (POLLIN | POLLHUP)) != 0) {
+			reading = read_early(s, line, len);
+		} else if ((fds[0].revents & POLLRDHUP) != 0) {
+			s->half_closed = true;
+			if (!write_greeting(s, c, false))
+				return write_failure_reason(s);
+		}
+	}
+}
+
 /*
  * Waits for the next line's time, or for the peer to go.  A FIN alone may be
  * a client that still reads (shutdown(SHUT_WR)); the caller answers it at
@@ -1035,10 +1154,7 @@ wait_for_event(const struct session *s, int64_t deadline)
 	default:
 		break;
 	}
-	if (((fds[0].revents | fds[1].revents) &
-	    (POLLERR | POLLHUP | POLLNVAL)) != 0)
-		return EVENT_HANGUP;
-	return EVENT_HALF_CLOSE;
+	return peer_gone(s, fds) ? EVENT_HANGUP : EVENT_HALF_CLOSE;
 }
 
 static void
@@ -1047,7 +1163,7 @@ session_trickle(struct session *s, const struct config *c)
 	int64_t next;
 
 	for (;;) {
-		next = now_ms() + c->delay_ms / 2 + random_below(c->delay_ms + 1);
+		next = now_ms() + jittered_ms(c->delay_ms);
 		if (next > s->end_ms)
 			next = s->end_ms;
 		switch (wait_for_event(s, next)) {
@@ -1078,9 +1194,20 @@ static void
 session_converse(struct session *s, const struct config *c)
 {
 	char line[LINE_MAX_OCTETS];
-	int64_t deadline = now_ms() + c->helo_timeout_ms;
-	size_t len;
+	int64_t deadline;
+	size_t len = 0;
+	const char *end;
 
+	if (c->greet_wait_ms > 0) {
+		end = greet_wait(s, c, line, &len);
+		if (end == NULL && !write_greeting(s, c, true))
+			end = write_failure_reason(s);
+		if (end != NULL) {
+			session_finish(s, c, end);
+			return;
+		}
+	}
+	deadline = now_ms() + c->helo_timeout_ms;
 	if (deadline > s->end_ms)
 		deadline = s->end_ms;
 	switch (read_command_line(line, &len, deadline)) {
@@ -1301,9 +1428,10 @@ main(int argc, char **argv)
 	s.end_ms = config.max_time_ms == 0 ? NO_DEADLINE :
 	    s.start_ms + config.max_time_ms;
 	descriptors_inspect(&s);
-	/* The banner goes first; the rest of the set-up waits behind it. */
+	/* The banner goes first (its first line only, with --greet-wait); the
+	 * rest of the set-up waits behind it. */
 	s.pregreet = input_waiting();
-	greeted = write_reply(&s, &config, "220", "ESMTP", s.end_ms);
+	greeted = write_greeting(&s, &config, config.greet_wait_ms == 0);
 	random_seed();
 	peer_find(&s);
 	if (s.input_is_socket)

@@ -75,9 +75,9 @@ session_closing() {
 	shift
 	: >"$REPLIES"
 	if ((fd == 0)); then
-		timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "$@" <&- >"$REPLIES" 2>"$LOG"
+		timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "${GREETING[@]}" "$@" <&- >"$REPLIES" 2>"$LOG"
 	else
-		timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "$@" <"$BATS_TEST_TMPDIR/input" >&- 2>"$LOG"
+		timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "${GREETING[@]}" "$@" <"$BATS_TEST_TMPDIR/input" >&- 2>"$LOG"
 	fi
 }
 

@@ -133,7 +133,7 @@ security_score() {
 
 @test "with the opt-in sandbox drop-in, an instance starts, trickles and logs, in its own namespaces" {
 	local pid ns
-	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit --greet-wait 0 -d 0.2\n"
 	unit_dropin tarpit@.service test-sandbox "$(cat "$BATS_TEST_DIRNAME/../units/tarpit-sandbox.conf")"
 	hold_session sandbox.example 127.0.0.1
 	wait_until 5 trickled_at_least sandbox.example 2
@@ -157,7 +157,7 @@ security_score() {
 
 @test "IPv4 and IPv6 clients get the banner, 250- lines after HELO, and are logged by their plain address" {
 	local address port
-	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit --greet-wait 0 -d 0.2\n"
 	for address in 127.0.0.1 ::1; do
 		run -0 container_client "$address" "$NSPAWN_PORT" read 'send:HELO family.example\r\n' read:3 close
 		assert_line --index 1 "220 $NSPAWN_NAME ESMTP"
@@ -213,7 +213,7 @@ security_score() {
 
 @test "the connect and disconnect records of a session are in the journal with all their fields" {
 	local port bytes
-	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit --greet-wait 0 -d 0.2\n"
 	run -0 container_client 127.0.0.1 "$NSPAWN_PORT" read 'send:HELO journal.example\r\n' read:2 reset
 	port=${lines[0]#\* port }
 	# what the client read: the banner and two 250- lines, each with its CRLF
@@ -263,7 +263,7 @@ security_score() {
 # systemd 252 does not stop the instances of an Accept=yes socket with the socket.
 @test "stopping tarpit.socket refuses new clients but leaves held sessions trickling" {
 	local before
-	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2\n"
+	unit_dropin tarpit@.service test-delay "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit --greet-wait 0 -d 0.2\n"
 	hold_session socket-stop.example 127.0.0.1
 	run -0 timeout 10 nsenter -t "$NSPAWN_LEADER" -m -u -i -n -p -- systemctl stop tarpit.socket
 	assert_equal "$(unit_property tarpit.socket ActiveState)" inactive
@@ -383,7 +383,7 @@ assert_held_to_max_time() {
 
 @test "swaks, curl and smtplib each wait through the 250- lines until the 421 of --max-time" {
 	local clients=() helo
-	unit_dropin tarpit@.service test-fast "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d 0.2 -t 3\n"
+	unit_dropin tarpit@.service test-fast "[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit --greet-wait 0 -d 0.2 -t 3\n"
 	timed swaks swaks --server 127.0.0.1:"$NSPAWN_PORT" --quit-after FIRST-HELO --timeout 30 \
 		--helo swaks.example 3>&- &
 	clients+=($!)

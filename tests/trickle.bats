@@ -58,7 +58,7 @@ teardown() {
 
 @test "end of input on a pipe is no hang-up: the trickle goes on until max-time" {
 	printf 'HELO pipe.example\r\n' |
-		timeout 10 "$TARPIT" -d 0.05 -t 1 -H mx.test -l stderr >"$REPLIES" 2>"$LOG"
+		timeout 10 "$TARPIT" "${GREETING[@]}" -d 0.05 -t 1 -H mx.test -l stderr >"$REPLIES" 2>"$LOG"
 	run -0 replies
 	assert_line --index -1 '421 4.7.0 mx.test closing connection'
 	(($(grep -c '^250-' <<<"$output") >= 5)) || fail "too few 250- lines: $output"
@@ -68,7 +68,7 @@ teardown() {
 
 @test "a failed write ends the session with end_reason=write-error and status 0" {
 	printf 'HELO mx.example\r\n' >"$BATS_TEST_TMPDIR/input"
-	timeout 10 "$TARPIT" -d 0.01 -t 10 -l stderr <"$BATS_TEST_TMPDIR/input" >/dev/full 2>"$LOG"
+	timeout 10 "$TARPIT" "${GREETING[@]}" -d 0.01 -t 10 -l stderr <"$BATS_TEST_TMPDIR/input" >/dev/full 2>"$LOG"
 	load_record disconnect
 	assert_equal "${REC[end_reason]} ${REC[bytes_sent]} ${REC[lines_sent]}" 'write-error 0 0'
 }
@@ -76,7 +76,7 @@ teardown() {
 @test "a reader of stdout that goes away ends the session with write-error, not SIGPIPE" {
 	printf 'HELO mx.example\r\n' >"$BATS_TEST_TMPDIR/input"
 	# the default SIGPIPE, as some launchers leave it: tarpit must not die of it
-	timeout 10 env --default-signal=PIPE "$TARPIT" -d 0.01 -t 10 -l stderr \
+	timeout 10 env --default-signal=PIPE "$TARPIT" "${GREETING[@]}" -d 0.01 -t 10 -l stderr \
 		<"$BATS_TEST_TMPDIR/input" 2>"$LOG" | head -n 3 >/dev/null
 	assert_equal "${PIPESTATUS[0]}" 0
 	load_record disconnect

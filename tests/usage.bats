@@ -43,7 +43,7 @@ assert_accepted() {
 	for option in --help -h; do
 		run --separate-stderr -0 "$TARPIT" "$option"
 		assert_line --index 0 --partial 'usage: tarpit'
-		for name in --delay --max-time --helo-timeout --hostname --log; do
+		for name in --delay --max-time --helo-timeout --greet-wait --hostname --log; do
 			assert_output --partial -- "$name"
 		done
 		assert_equal "$stderr" ''
@@ -78,6 +78,17 @@ assert_accepted() {
 	done
 }
 
+@test "a greet-wait that is not a number of seconds from 0 to 200 is a usage error" {
+	for value in abc '' -1 200.001 201 0.0001 6s nan; do
+		assert_usage_error '--greet-wait' --greet-wait "$value"
+	done
+}
+
+@test "--help gives the greet-wait default and range from the code's own constants" {
+	run --separate-stderr -0 "$TARPIT" --help
+	assert_output --partial 'jittered by half; 0 for one line (default 6, 0 to 200)'
+}
+
 @test "a hostname that is not 1 to 253 of [A-Za-z0-9.-] is a usage error" {
 	for value in '' bad_name 'two words' "$(printf 'x%.0s' {1..254})" $'cr\r' $'nl\n' $'h\xc3\xa9' 'a"b'; do
 		assert_usage_error '-H|--hostname' -H "$value"
@@ -99,7 +110,7 @@ assert_accepted() {
 }
 
 @test "an option without its argument is a usage error that names it" {
-	for option in -d --delay -t --max-time --helo-timeout -H --hostname -l --log; do
+	for option in -d --delay -t --max-time --helo-timeout --greet-wait -H --hostname -l --log; do
 		assert_usage_error "$option|$(long_option "$option")" "$option"
 	done
 }
@@ -113,6 +124,12 @@ assert_accepted() {
 @test "the limits of every range are accepted" {
 	assert_accepted -d 0.01 -t 0 --helo-timeout 0.01
 	assert_accepted -d 3600 -t 604800 --helo-timeout 3600
+	assert_accepted --greet-wait 0
+	for value in 0.001 200; do
+		session 'QUIT\r\n' -l none --greet-wait "$value" -t 0.2
+		run -0 replies
+		assert_line --index 0 --regexp '^220-.* ESMTP$'
+	done
 	assert_accepted --delay 0.125 --max-time 10 --helo-timeout 2.5
 	assert_accepted -H a
 	assert_accepted -H "$(printf 'a%.0s' {1..251}).b"

@@ -12,6 +12,10 @@ HELPERS=$BATS_TEST_DIRNAME/test_helper
 source "$HELPERS/record.bash"
 IN_NS=()           # prefix that runs a command inside a test namespace (journal, syslog)
 LOG_BACKEND=stderr # where records() reads the records of the last session
+# Put before the arguments of every session the helpers start: the one-line banner at
+# once, so that the tests of what follows it wait for no greeting.  Tests of the
+# greeting pass --greet-wait themselves (the later option wins) or set GREETING=().
+GREETING=(--greet-wait 0)
 
 common_setup() {
 	[[ -x $TARPIT ]] || fail "no tarpit binary at $TARPIT (run make, or set TARPIT)"
@@ -128,7 +132,7 @@ session_spawn() {
 	local stdin=$1
 	shift
 	: >"$REPLIES" # no replies of an earlier session may be taken for this one's
-	timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "$@" 0<>"$stdin" >"$REPLIES" 2>"$LOG" 3>&- &
+	timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "${GREETING[@]}" "$@" 0<>"$stdin" >"$REPLIES" 2>"$LOG" 3>&- &
 	SESSION_PID=$!
 }
 
@@ -258,7 +262,7 @@ activator_start() {
 	LOG=$BATS_TEST_TMPDIR/activator.log
 	# its own session, so that activator_stop can end it and its tarpits as one group
 	setsid systemd-socket-activate --inetd -a -l "$address:$PORT" "${options[@]}" \
-		"$TARPIT" "$@" 2>"$LOG" 3>&- &
+		"$TARPIT" "${GREETING[@]}" "$@" 2>"$LOG" 3>&- &
 	ACTIVATOR_PID=$!
 	wait_until 5 grep -q '^Listening on' "$LOG"
 }

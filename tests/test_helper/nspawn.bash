@@ -26,6 +26,10 @@ nspawn_boot() {
 	"$RIG/nspawn" ready "$NSPAWN_DIR" || { fail "the container is not ready"; return; }
 	NSPAWN_LEADER=$("$RIG/nspawn" leader "$NSPAWN_DIR")
 	export NSPAWN_LEADER
+	# the one-line banner at once, as in every test of the dialogue (common-setup),
+	# by a drop-in: the shipped unit stays as installed
+	printf '[Service]\nExecStart=\nExecStart=%s/tarpit --greet-wait 0\n' "$NSPAWN_SBINDIR" |
+		"$RIG/nspawn" dropin "$NSPAWN_DIR" tarpit@.service greeting
 	"$RIG/units" listen "$NSPAWN_DIR" "$NSPAWN_PORT" || fail "tarpit.socket does not listen"
 }
 

@@ -21,8 +21,10 @@ xinetd_start() {
 	mkdir -p "$XINETD_DIR/entries"
 	"$RIG/units" install "$dest" "$TARPIT" || { fail "rig/units install failed"; return; }
 	entry=$dest/etc/xinetd.d/tarpit
+	# the fast one with the one-line banner at once, as in every test of the dialogue
+	# (common-setup); the shipped one as it is, with the default greeting
 	xinetd_test_entry "$entry" smtp-fast "$XINETD_FAST_PORT" \
-		-e 's/^\(\s*server_args\s*=.*\)$/\1 -d 0.2 -t 2/' >"$XINETD_DIR/entries/tarpit-fast"
+		-e 's/^\(\s*server_args\s*=.*\)$/\1 --greet-wait 0 -d 0.2 -t 2/' >"$XINETD_DIR/entries/tarpit-fast"
 	xinetd_test_entry "$entry" smtp-bad "$XINETD_BAD_PORT" \
 		-e 's/^\(\s*server_args\s*=\).*$/\1 --delay 0/' >"$XINETD_DIR/entries/tarpit-bad"
 	# Inside: the installed binary where the entry says it is, and /dev/log the
