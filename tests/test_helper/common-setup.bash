@@ -12,6 +12,7 @@ HELPERS=$BATS_TEST_DIRNAME/test_helper
 source "$HELPERS/record.bash"
 IN_NS=()           # prefix that runs a command inside a test namespace (journal, syslog)
 LOG_BACKEND=stderr # where records() reads the records of the last session
+SESSION_LIMIT=10   # seconds a session of session_spawn may run before timeout(1) ends it
 # Put before the arguments of every session the helpers start: the one-line banner at
 # once, so that the tests of what follows it wait for no greeting.  Tests of the
 # greeting pass --greet-wait themselves (the later option wins) or set GREETING=().
@@ -132,7 +133,8 @@ session_spawn() {
 	local stdin=$1
 	shift
 	: >"$REPLIES" # no replies of an earlier session may be taken for this one's
-	timeout -k 1 10 "${IN_NS[@]}" "$TARPIT" "${GREETING[@]}" "$@" 0<>"$stdin" >"$REPLIES" 2>"$LOG" 3>&- &
+	timeout -k 1 "$SESSION_LIMIT" "${IN_NS[@]}" "$TARPIT" "${GREETING[@]}" "$@" 0<>"$stdin" \
+		>"$REPLIES" 2>"$LOG" 3>&- &
 	SESSION_PID=$!
 }
 
@@ -140,7 +142,7 @@ session_wait() {
 	local status=0
 	wait "$SESSION_PID" || status=$?
 	SESSION_PID=
-	((status == 0)) || fail "tarpit exited with status $status (124: still running after 10 s)"
+	((status == 0)) || fail "tarpit exited with status $status (124: still running after $SESSION_LIMIT s)"
 }
 
 # replies: the replies of the last session without their CRs, failing unless every line
