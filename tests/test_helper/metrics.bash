@@ -3,14 +3,14 @@
 # Load after test_helper/common-setup.
 
 NODE_EXPORTER=${NODE_EXPORTER:-/usr/bin/prometheus-node-exporter}
-# where tests/install-deps unpacks promtool from the prometheus package
+# where tools/install-deps check unpacks promtool from the prometheus package
 PROMTOOL=${PROMTOOL:-/var/lib/tarpit-tests/prometheus/usr/bin/promtool}
 NODE_EXPORTER_PID=
 
 # node_exporter_start DIR: node_exporter on a free loopback port, reading the
 # textfiles in DIR on every scrape; waits (at most 10 s) until it answers.
 node_exporter_start() {
-	[[ -x $NODE_EXPORTER ]] || fail "no $NODE_EXPORTER: run tests/install-deps"
+	[[ -x $NODE_EXPORTER ]] || fail "no $NODE_EXPORTER: run tools/install-deps check"
 	NODE_EXPORTER_PORT=$(free_port)
 	"$NODE_EXPORTER" --web.listen-address="127.0.0.1:$NODE_EXPORTER_PORT" \
 		--collector.disable-defaults --collector.textfile \
@@ -36,7 +36,7 @@ node_exporter_stop() {
 # promtool_check FILE: promtool's lint of FILE as a metrics exposition; any
 # complaint fails (exit 1: does not parse, 3: breaks a naming convention).
 promtool_check() {
-	[[ -x $PROMTOOL ]] || { fail "no $PROMTOOL: run tests/install-deps"; return; }
+	[[ -x $PROMTOOL ]] || { fail "no $PROMTOOL: run tools/install-deps check"; return; }
 	run "$PROMTOOL" check metrics <"$1"
 	((status == 0)) && [[ -z $output ]] || fail "promtool check metrics: exit $status: $output"
 }
