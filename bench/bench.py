@@ -754,7 +754,8 @@ def main():
     p.add_argument("--burst", type=int, default=200, help="connections in the burst")
     p.add_argument("--cpu-window", type=int, default=30, help="seconds, each launcher's")
     p.add_argument("--cpu-pair-window", type=int, default=60,
-                   help="seconds of the side-by-side CPU window; 0 leaves it out")
+                   help="seconds of the side-by-side CPU window, under sa only; 0 "
+                   "leaves it out")
     p.add_argument("--settle", type=float, default=10,
                    help="seconds between the last connection opened and the figures taken: "
                    "past the longest greeting wait (1.5 x --greet-wait, 6 s)")
@@ -801,7 +802,7 @@ def main():
                         log("  failed: %s" % e)
                         rows.append({"launcher": name, "build": build, "error": str(e)})
             result["cpu_side_by_side"] = []
-            if args.cpu_pair_window > 0:
+            if args.cpu_pair_window > 0 and "sa" in launchers:
                 log("CPU side by side under sa: %s, N=%d each" % (",".join(builds), args.n))
                 try:
                     result["cpu_side_by_side"] = cpu_side_by_side(bench, builds)
