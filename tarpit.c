@@ -92,6 +92,8 @@
 
 
 #define JOURNAL_SOCKET    "/run/systemd/journal/socket"
+#define SYSLOG_SOCKET     "/dev/log"
+#define SYSLOG_HEADER_MAX 32   /* octets of "<PRI>tarpit[PID]: " */
 
 #define NO_DEADLINE       INT64_MAX
 
@@ -268,15 +270,30 @@ fd_is_socket(int fd)
 }
 
 /*
- * One line to syslog(3).  Its socket is opened for each record rather than
- * kept for the hours a bot is held, when it would cost the kernel memory.
+ * One line to the syslog socket, one datagram: "<PRI>tarpit[PID]: line".
+ * It has no timestamp, so the receiver stamps it on arrival (RFC 3164
+ * 4.3.2): syslog(3) would read the zone file and the clock through the vDSO,
+ * and a held session would keep paying for both mappings.  The socket is
+ * opened for each record, not kept for the hours a bot is held.
  */
 static void
 syslog_line(int priority, const char *line)
 {
-	openlog("tarpit", LOG_PID, LOG_MAIL);
-	syslog(priority, "%s", line);
-	closelog();
+	static const struct sockaddr_un dev_log = {
+		.sun_family = AF_UNIX, .sun_path = SYSLOG_SOCKET,
+	};
+	char datagram[RECORD_MAX + SYSLOG_HEADER_MAX];
+	int len, fd;
+
+	len = snprintf(datagram, sizeof(datagram), "<%d>tarpit[%ld]: %s",
+	    LOG_MAIL | priority, (long)getpid(), line);
+	if (len < 0 || (fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if ((size_t)len >= sizeof(datagram))
+		len = sizeof(datagram) - 1;
+	(void)sendto(fd, datagram, (size_t)len, MSG_NOSIGNAL,
+	    (const struct sockaddr *)&dev_log, sizeof(dev_log));
+	close(fd);
 }
 
 /*
@@ -625,12 +642,6 @@ log_open(enum log_target target)
 	default:
 		break;
 	}
-	/*
-	 * syslog(3) stamps records in local time, and its first call reads the
-	 * zone file: read it now, before the sandbox forbids opening files.
-	 */
-	if (target == TARGET_SYSLOG || log_fallback)
-		tzset();
 	log_backend = target;
 }
 
@@ -1378,7 +1389,7 @@ static const struct sock_filter sandbox_filter[] = {
 	SANDBOX_ALLOW(__NR_munmap),
 	SANDBOX_ALLOW(__NR_exit),
 	SANDBOX_ALLOW(__NR_exit_group),
-	/* mmap(2), for syslog(3)'s buffers: never executable. */
+	/* mmap(2), for the allocations of libsystemd: never executable. */
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 0, 4),
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SANDBOX_ARG_LOW(2)),
 	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 1, 0),
