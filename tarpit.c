@@ -152,13 +152,17 @@ static uint64_t random_state;
 static enum log_target log_backend = TARGET_NONE;
 static bool log_fallback;      /* a failed journal write goes to syslog */
 
-/* Monotonic milliseconds: all deadlines are on this clock. */
+/*
+ * Monotonic milliseconds: all deadlines are on this clock.  Read with the
+ * system call, not through the vDSO: the clock is read a few times a line,
+ * and the vDSO's first use costs a held session its page tables.
+ */
 static int64_t
 now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
