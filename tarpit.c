@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -1299,6 +1300,44 @@ log_disconnect(const struct session *s)
 	log_record(EVENT_NAME_DISCONNECT, MESSAGE_ID_DISCONNECT, fields, n);
 }
 
+/* The IDs of a user, as the child that looked them up sends them back. */
+struct user_ids {
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * Looks the user up in a child process: getpwnam() leaves its heap, its
+ * stdio buffer and their page tables behind (with glibc, the NSS modules it
+ * loads too), which a held session would keep for hours, while all of a
+ * child's memory goes when it exits.  False when there is no such user.
+ */
+static bool
+user_lookup(const char *user, struct user_ids *ids)
+{
+	const struct passwd *pw;
+	int fds[2];
+	pid_t child;
+	ssize_t n;
+
+	if (pipe(fds) != 0 || (child = fork()) == -1)
+		die(EX_NOPERM, "cannot look up user: %s", strerror(errno));
+	if (child == 0) {
+		close(fds[0]);
+		if ((pw = getpwnam(user)) != NULL) {
+			ids->uid = pw->pw_uid;
+			ids->gid = pw->pw_gid;
+			(void)!write(fds[1], ids, sizeof(*ids));
+		}
+		_exit(EXIT_SUCCESS);
+	}
+	close(fds[1]);
+	n = read(fds[0], ids, sizeof(*ids));
+	close(fds[0]);
+	waitpid(child, NULL, 0);
+	return n == (ssize_t)sizeof(*ids);
+}
+
 /*
  * A plain inetd line starts us as root, which a tar pit never needs: become
  * the unprivileged user before the first byte from the client is read.
@@ -1307,16 +1346,16 @@ static void
 privileges_drop(const char *user)
 {
 	char name[CLIENT_TEXT_MAX + 1];
-	struct passwd *pw;
+	struct user_ids ids;
 
 	if (geteuid() != 0)
 		return;
 	sanitize_for_log(name, sizeof(name), user, strlen(user));
-	if ((pw = getpwnam(user)) == NULL || pw->pw_uid == 0)
+	if (!user_lookup(user, &ids) || ids.uid == 0)
 		die(EX_NOPERM, "--user: '%s' is not an unprivileged user to run"
 		    " as instead of root", name);
-	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0)
+	if (setgroups(0, NULL) != 0 || setgid(ids.gid) != 0 ||
+	    setuid(ids.uid) != 0)
 		die(EX_NOPERM, "cannot become user '%s': %s", name,
 		    strerror(errno));
 	if (setuid(0) == 0)
