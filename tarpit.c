@@ -1228,7 +1228,7 @@ session_trickle(struct session *s, const struct config *c)
 static void
 session_converse(struct session *s, const struct config *c)
 {
-	char line[LINE_MAX_OCTETS];
+	static char line[LINE_MAX_OCTETS]; /* static: see main() */
 	int64_t deadline;
 	size_t len = 0;
 	const char *end;
@@ -1489,8 +1489,12 @@ sandbox_install(void)
 int
 main(int argc, char **argv)
 {
-	struct config config;
-	struct session s;
+	/*
+	 * Static, not on the stack, as the first line's buffer is: a held
+	 * session keeps every stack page down to the hold's deepest frame.
+	 */
+	static struct config config;
+	static struct session s;
 	bool greeted;
 
 	config_parse(&config, argc, argv);
