@@ -281,15 +281,12 @@ SBINDIR = subprocess.run([RIG + "/units", "sbindir"], capture_output=True, text=
                          check=True).stdout.strip()
 UNITDIR = subprocess.run(["pkg-config", "--variable=systemdsystemunitdir", "systemd"],
                          capture_output=True, text=True, check=True).stdout.strip()
-FLOOR_SERVICE = """[Unit]
-Description=bench floor for %I, unsandboxed
-CollectMode=inactive-or-failed
 
-[Service]
-ExecStart={sbindir}/floor
-StandardInput=socket
-StandardError=journal
-""".format(sbindir=SBINDIR)
+
+def floor_service(shipped):
+    """The shipped tarpit@.service with the floor as its ExecStart=: the floor under the
+    same limits and hardening, so that the ratio is the programs' alone."""
+    return re.sub(r"(?m)^ExecStart=.*$", "ExecStart=%s/floor" % SBINDIR, shipped)
 
 
 # --- one run ----------------------------------------------------------------------
@@ -334,7 +331,7 @@ class Bench:
                 shutil.copy2(self.binary("floor"), tree + SBINDIR + "/floor")
                 shutil.copy2(units + "/tarpit.socket", units + "/floor.socket")
                 with open(units + "/floor@.service", "w") as f:
-                    f.write(FLOOR_SERVICE)
+                    f.write(floor_service(read(units + "/tarpit@.service")))
             os.sync()
         return tree
 
