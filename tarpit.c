@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -84,6 +85,8 @@
 #define RECEIVE_BUFFER    1024 /* octets: pipelined input just waits here */
 #define RECORD_MAX        512  /* octets in one log line; the longest is 491 */
 #define JOURNAL_FIELDS_MAX 16  /* fields in one journal entry */
+#define STACK_SETUP_MAX   65536 /* octets of stack the set-up may reach */
+#define STACK_CALLEE_MAX  1024  /* octets of stack madvise(2)'s call needs */
 #define MS_DECIMALS       3    /* seconds are read to the millisecond */
 
 #define DEFAULT_USER      "nobody" /* who a session started as root becomes */
@@ -92,6 +95,8 @@
 
 
 #define JOURNAL_SOCKET    "/run/systemd/journal/socket"
+#define SYSLOG_SOCKET     "/dev/log"
+#define SYSLOG_HEADER_MAX 32   /* octets of "<PRI>tarpit[PID]: " */
 
 #define NO_DEADLINE       INT64_MAX
 
@@ -150,13 +155,17 @@ static uint64_t random_state;
 static enum log_target log_backend = TARGET_NONE;
 static bool log_fallback;      /* a failed journal write goes to syslog */
 
-/* Monotonic milliseconds: all deadlines are on this clock. */
+/*
+ * Monotonic milliseconds: all deadlines are on this clock.  Read with the
+ * system call, not through the vDSO: the clock is read a few times a line,
+ * and the vDSO's first use costs a held session its page tables.
+ */
 static int64_t
 now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -268,15 +277,30 @@ fd_is_socket(int fd)
 }
 
 /*
- * One line to syslog(3).  Its socket is opened for each record rather than
- * kept for the hours a bot is held, when it would cost the kernel memory.
+ * One line to the syslog socket, one datagram: "<PRI>tarpit[PID]: line".
+ * It has no timestamp, so the receiver stamps it on arrival (RFC 3164
+ * 4.3.2): syslog(3) would read the zone file and the clock through the vDSO,
+ * and a held session would keep paying for both mappings.  The socket is
+ * opened for each record, not kept for the hours a bot is held.
  */
 static void
 syslog_line(int priority, const char *line)
 {
-	openlog("tarpit", LOG_PID, LOG_MAIL);
-	syslog(priority, "%s", line);
-	closelog();
+	static const struct sockaddr_un dev_log = {
+		.sun_family = AF_UNIX, .sun_path = SYSLOG_SOCKET,
+	};
+	char datagram[RECORD_MAX + SYSLOG_HEADER_MAX];
+	int len, fd;
+
+	len = snprintf(datagram, sizeof(datagram), "<%d>tarpit[%ld]: %s",
+	    LOG_MAIL | priority, (long)getpid(), line);
+	if (len < 0 || (fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if ((size_t)len >= sizeof(datagram))
+		len = sizeof(datagram) - 1;
+	(void)sendto(fd, datagram, (size_t)len, MSG_NOSIGNAL,
+	    (const struct sockaddr *)&dev_log, sizeof(dev_log));
+	close(fd);
 }
 
 /*
@@ -625,12 +649,6 @@ log_open(enum log_target target)
 	default:
 		break;
 	}
-	/*
-	 * syslog(3) stamps records in local time, and its first call reads the
-	 * zone file: read it now, before the sandbox forbids opening files.
-	 */
-	if (target == TARGET_SYSLOG || log_fallback)
-		tzset();
 	log_backend = target;
 }
 
@@ -1133,6 +1151,23 @@ greet_wait(struct session *s, const struct config *c, char *line, size_t *len)
 }
 
 /*
+ * A held session keeps every stack page it has touched, and the set-up (the
+ * options, the connect record and its formatting) reaches deeper than the
+ * hold does: give back the pages below this frame and its callees.  Nothing
+ * below them is live: the stop signals are blocked outside the waits.
+ */
+static void __attribute__((noinline))
+stack_release(void)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t end = ((uintptr_t)__builtin_frame_address(0) -
+	    STACK_CALLEE_MAX) & ~(page - 1);
+
+	(void)madvise((void *)(end - STACK_SETUP_MAX), STACK_SETUP_MAX,
+	    MADV_DONTNEED);
+}
+
+/*
  * Waits for the next line's time, or for the peer to go.  A FIN alone may be
  * a client that still reads (shutdown(SHUT_WR)); the caller answers it at
  * once, and a peer that has really gone resets, which ends the wait.
@@ -1193,7 +1228,7 @@ session_trickle(struct session *s, const struct config *c)
 static void
 session_converse(struct session *s, const struct config *c)
 {
-	char line[LINE_MAX_OCTETS];
+	static char line[LINE_MAX_OCTETS]; /* static: see main() */
 	int64_t deadline;
 	size_t len = 0;
 	const char *end;
@@ -1284,6 +1319,44 @@ log_disconnect(const struct session *s)
 	log_record(EVENT_NAME_DISCONNECT, MESSAGE_ID_DISCONNECT, fields, n);
 }
 
+/* The IDs of a user, as the child that looked them up sends them back. */
+struct user_ids {
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * Looks the user up in a child process: getpwnam() leaves its heap, its
+ * stdio buffer and their page tables behind (with glibc, the NSS modules it
+ * loads too), which a held session would keep for hours, while all of a
+ * child's memory goes when it exits.  False when there is no such user.
+ */
+static bool
+user_lookup(const char *user, struct user_ids *ids)
+{
+	const struct passwd *pw;
+	int fds[2];
+	pid_t child;
+	ssize_t n;
+
+	if (pipe(fds) != 0 || (child = fork()) == -1)
+		die(EX_NOPERM, "cannot look up user: %s", strerror(errno));
+	if (child == 0) {
+		close(fds[0]);
+		if ((pw = getpwnam(user)) != NULL) {
+			ids->uid = pw->pw_uid;
+			ids->gid = pw->pw_gid;
+			(void)!write(fds[1], ids, sizeof(*ids));
+		}
+		_exit(EXIT_SUCCESS);
+	}
+	close(fds[1]);
+	n = read(fds[0], ids, sizeof(*ids));
+	close(fds[0]);
+	waitpid(child, NULL, 0);
+	return n == (ssize_t)sizeof(*ids);
+}
+
 /*
  * A plain inetd line starts us as root, which a tar pit never needs: become
  * the unprivileged user before the first byte from the client is read.
@@ -1292,16 +1365,16 @@ static void
 privileges_drop(const char *user)
 {
 	char name[CLIENT_TEXT_MAX + 1];
-	struct passwd *pw;
+	struct user_ids ids;
 
 	if (geteuid() != 0)
 		return;
 	sanitize_for_log(name, sizeof(name), user, strlen(user));
-	if ((pw = getpwnam(user)) == NULL || pw->pw_uid == 0)
+	if (!user_lookup(user, &ids) || ids.uid == 0)
 		die(EX_NOPERM, "--user: '%s' is not an unprivileged user to run"
 		    " as instead of root", name);
-	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0)
+	if (setgroups(0, NULL) != 0 || setgid(ids.gid) != 0 ||
+	    setuid(ids.uid) != 0)
 		die(EX_NOPERM, "cannot become user '%s': %s", name,
 		    strerror(errno));
 	if (setuid(0) == 0)
@@ -1378,7 +1451,7 @@ static const struct sock_filter sandbox_filter[] = {
 	SANDBOX_ALLOW(__NR_munmap),
 	SANDBOX_ALLOW(__NR_exit),
 	SANDBOX_ALLOW(__NR_exit_group),
-	/* mmap(2), for syslog(3)'s buffers: never executable. */
+	/* mmap(2), for the allocations of libsystemd: never executable. */
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 0, 4),
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SANDBOX_ARG_LOW(2)),
 	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 1, 0),
@@ -1416,8 +1489,12 @@ sandbox_install(void)
 int
 main(int argc, char **argv)
 {
-	struct config config;
-	struct session s;
+	/*
+	 * Static, not on the stack, as the first line's buffer is: a held
+	 * session keeps every stack page down to the hold's deepest frame.
+	 */
+	static struct config config;
+	static struct session s;
 	bool greeted;
 
 	config_parse(&config, argc, argv);
@@ -1438,6 +1515,7 @@ main(int argc, char **argv)
 		socket_setup(&config);
 	log_open(config.log_target);
 	log_connect(&s);
+	stack_release();
 #ifndef TARPIT_NO_SANDBOX
 	sandbox_install();
 #endif

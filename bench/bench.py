@@ -281,15 +281,12 @@ SBINDIR = subprocess.run([RIG + "/units", "sbindir"], capture_output=True, text=
                          check=True).stdout.strip()
 UNITDIR = subprocess.run(["pkg-config", "--variable=systemdsystemunitdir", "systemd"],
                          capture_output=True, text=True, check=True).stdout.strip()
-FLOOR_SERVICE = """[Unit]
-Description=bench floor for %I, unsandboxed
-CollectMode=inactive-or-failed
 
-[Service]
-ExecStart={sbindir}/floor
-StandardInput=socket
-StandardError=journal
-""".format(sbindir=SBINDIR)
+
+def floor_service(shipped):
+    """The shipped tarpit@.service with the floor as its ExecStart=: the floor under the
+    same limits and hardening, so that the ratio is the programs' alone."""
+    return re.sub(r"(?m)^ExecStart=.*$", "ExecStart=%s/floor" % SBINDIR, shipped)
 
 
 # --- one run ----------------------------------------------------------------------
@@ -334,7 +331,7 @@ class Bench:
                 shutil.copy2(self.binary("floor"), tree + SBINDIR + "/floor")
                 shutil.copy2(units + "/tarpit.socket", units + "/floor.socket")
                 with open(units + "/floor@.service", "w") as f:
-                    f.write(FLOOR_SERVICE)
+                    f.write(floor_service(read(units + "/tarpit@.service")))
             os.sync()
         return tree
 
@@ -754,7 +751,8 @@ def main():
     p.add_argument("--burst", type=int, default=200, help="connections in the burst")
     p.add_argument("--cpu-window", type=int, default=30, help="seconds, each launcher's")
     p.add_argument("--cpu-pair-window", type=int, default=60,
-                   help="seconds of the side-by-side CPU window; 0 leaves it out")
+                   help="seconds of the side-by-side CPU window, under sa only; 0 "
+                   "leaves it out")
     p.add_argument("--settle", type=float, default=10,
                    help="seconds between the last connection opened and the figures taken: "
                    "past the longest greeting wait (1.5 x --greet-wait, 6 s)")
@@ -801,7 +799,7 @@ def main():
                         log("  failed: %s" % e)
                         rows.append({"launcher": name, "build": build, "error": str(e)})
             result["cpu_side_by_side"] = []
-            if args.cpu_pair_window > 0:
+            if args.cpu_pair_window > 0 and "sa" in launchers:
                 log("CPU side by side under sa: %s, N=%d each" % (",".join(builds), args.n))
                 try:
                     result["cpu_side_by_side"] = cpu_side_by_side(bench, builds)
