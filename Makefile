@@ -213,6 +213,10 @@ bench-smoke: tarpit tarpit-static bench/floor
 
 # The packages are checked first, before the build, so that one line names
 # all that is missing: UNITDIR and SYSUSERSDIR come from systemd's pkg-config.
+# Opt-in, like tarpit-sandbox.conf: the journal shipping configuration of a tar
+# pit host and of the collector (README, "Many MX hosts").
+JOURNAL_CONFIG = upload.conf upload-retry.conf remote.conf remote-allow.conf
+
 install:
 	@$(CHECK_DEPS) install
 	$(MAKE) all
@@ -233,6 +237,10 @@ install:
 	install -m 644 units/tarpit-metrics.timer $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
 	install -m 644 units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
 	install -m 644 units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
+	mkdir -p $(DESTDIR)$(DOCDIR)/journal
+	for f in $(JOURNAL_CONFIG); do \
+	    install -m 644 units/journal/$$f $(DESTDIR)$(DOCDIR)/journal/$$f || exit 1; \
+	done
 
 install-xinetd: install
 	mkdir -p $(DESTDIR)$(XINETDDIR)
@@ -249,6 +257,8 @@ uninstall:
 	    $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf $(DESTDIR)$(XINETDDIR)/tarpit
 	rm -f $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
+	for f in $(JOURNAL_CONFIG); do rm -f $(DESTDIR)$(DOCDIR)/journal/$$f; done
+	-rmdir $(DESTDIR)$(DOCDIR)/journal
 
 clean:
 	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report bench/floor \
