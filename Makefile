@@ -51,7 +51,7 @@ tarpit: $(TARPIT_SOURCES)
 REPORT_PARTS = report/journal.c report/record.c report/table.c \
     report/tally.c report/timeline.c report/time.c report/format.c \
     report/text.c report/json.c report/prometheus.c report/addresses.c \
-    report/html.c report/export.c report/file.c report/util.c
+    report/html.c report/export.c report/file.c report/hosts.c report/util.c
 REPORT_SOURCES = report/main.c $(REPORT_PARTS)
 REPORT_HEADERS = report/report.h record.h number.h
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)

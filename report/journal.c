@@ -12,6 +12,10 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sysexits.h>
@@ -19,27 +23,140 @@
 #include "report.h"
 
 /*
- * Sessions still open at the end are held now if their boot is the one the
- * journal was last in at the window's end; otherwise that boot is over, and
- * they are lost, once.
+ * Whether the host was still in the same boot at the window's end: its last
+ * entry of any kind before then, tarpit's or not, is of the boot of its last
+ * record.  Entries without a machine ID are the journal's own host.
  */
-void
-journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
+static bool
+host_still_up(sd_journal *j, const struct host *h, uint64_t until)
 {
+	char match[sizeof("_MACHINE_ID=") + SD_ID128_STRING_MAX];
 	sd_id128_t boot;
 	int r;
 
 	sd_journal_flush_matches(j);
+	if (!sd_id128_is_null(h->machine)) {
+		snprintf(match, sizeof(match), "_MACHINE_ID=%s",
+		    SD_ID128_TO_STRING(h->machine));
+		if (sd_journal_add_match(j, match, 0) < 0)
+			die(EX_OSERR, "out of memory");
+	}
 	r = until == NO_END ? sd_journal_seek_tail(j) :
 	    sd_journal_seek_realtime_usec(j, until);
-	if (r >= 0 && sd_journal_previous(j) > 0 &&
+	return r >= 0 && sd_journal_previous(j) > 0 &&
 	    sd_journal_get_monotonic_usec(j, NULL, &boot) >= 0 &&
-	    tl->boot_seen && sd_id128_equal(boot, tl->boot)) {
-		tl->held_now = tl->open.count;
-	} else {
-		tl->lost += tl->open.count;
-		table_clear(&tl->open);
+	    h->seen && sd_id128_equal(boot, h->boot);
+}
+
+/*
+ * A session still open at the end is held now if its host was still in its
+ * boot then; otherwise that boot is over, and it is lost, once.  A session
+ * of no host seen in this run (one a --state brought) goes by the journal's
+ * last entry, as in a journal of one host.
+ */
+static bool
+open_session_held(const struct tally *tl, const struct open_session *s,
+    const struct host *last)
+{
+	const struct host *h = s->host < tl->hosts.count ?
+	    (const struct host *)table_entry(&tl->hosts, s->host) : last;
+
+	return h->up && sd_id128_equal(s->key.boot, h->boot);
+}
+
+void
+journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
+{
+	struct host journal_host, *h;
+	struct open_session *s;
+	size_t i;
+
+	memset(&journal_host, 0, sizeof(journal_host));
+	journal_host.boot = tl->boot;
+	journal_host.seen = tl->boot_seen;
+	journal_host.up = host_still_up(j, &journal_host, until);
+	for (i = 0; i < tl->hosts.count; i++) {
+		h = (struct host *)table_entry(&tl->hosts, (uint32_t)i);
+		h->up = host_still_up(j, h, until);
 	}
+	for (i = 0; i < tl->open.used; i++) {
+		s = (struct open_session *)table_entry(&tl->open, (uint32_t)i);
+		/* a freed entry is not in its chain any more */
+		if (table_find(&tl->open, &s->key, s->link.hash) != &s->link)
+			continue;
+		h = s->host < tl->hosts.count ? (struct host *)table_entry(
+		    &tl->hosts, s->host) : NULL;
+		if (open_session_held(tl, s, &journal_host)) {
+			tl->held_now++;
+			if (h != NULL)
+				h->held_now++;
+			continue;
+		}
+		tl->lost++;
+		if (h != NULL)
+			h->lost++;
+		table_remove(&tl->open, &s->link);
+	}
+}
+
+#define HOSTS_NAMED_MAX 8   /* host names a wrong --host lists */
+
+/* A --host the journal does not know is a mistake, not an empty report. */
+static void
+journal_check_host(sd_journal *j, const char *host)
+{
+	static const char field[] = "_HOSTNAME=";
+	char known[HOSTS_NAMED_MAX * (HOST_NAME_TEXT_MAX + 2) + 4] = "";
+	char name[HOST_NAME_TEXT_MAX + 1];
+	const void *data;
+	size_t len, n = 0;
+
+	if (sd_journal_query_unique(j, "_HOSTNAME") < 0)
+		die(EX_OSERR, "out of memory");
+	SD_JOURNAL_FOREACH_UNIQUE(j, data, len) {
+		if (len <= sizeof(field) - 1)
+			continue;
+		sanitize_for_terminal(name, sizeof(name), (const char *)data +
+		    sizeof(field) - 1, len - (sizeof(field) - 1));
+		if (strcmp(name, host) == 0)
+			return;
+		if (n++ < HOSTS_NAMED_MAX)
+			snprintf(known + strlen(known), sizeof(known) -
+			    strlen(known), "%s%s", n > 1 ? ", " : "", name);
+	}
+	die(EX_USAGE, "--host: no host '%s' in the journal; its hosts: %s%s",
+	    host, n == 0 ? "none" : known, n > HOSTS_NAMED_MAX ? ", ..." : "");
+}
+
+/* --host: only the records of that _HOSTNAME. */
+static void
+journal_match_host(sd_journal *j, const char *host)
+{
+	char match[sizeof("_HOSTNAME=") + HOST_NAME_TEXT_MAX];
+
+	journal_check_host(j, host);
+	snprintf(match, sizeof(match), "_HOSTNAME=%s", host);
+	if (sd_journal_add_match(j, match, 0) < 0)
+		die(EX_OSERR, "out of memory");
+}
+
+/* One record: to its host, once, after the host's boot is seen to. */
+static void
+journal_take(struct tally *tl, sd_journal *j, const struct record *r)
+{
+	struct host *h = host_of(tl, j, r);
+
+	if (host_resent(h, r)) {
+		tl->resent++;
+		return;
+	}
+	host_note_boot(h, r);
+	tl->boot = r->stamp.boot;
+	tl->boot_seen = true;
+	if (r->disconnect)
+		tally_disconnect(tl, h, r);
+	else
+		tally_connect(tl, h, r);
 }
 
 void
@@ -75,12 +192,7 @@ journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 			tl->skipped++;
 			continue;
 		}
-		r.usec = usec;
-		tally_note_boot(tl, r.boot);
-		if (r.disconnect)
-			tally_disconnect(tl, &r);
-		else
-			tally_connect(tl, &r);
+		journal_take(tl, j, &r);
 	}
 	if (n < 0)
 		die(EX_IOERR, "cannot read the journal: %s", strerror(-n));
@@ -93,12 +205,103 @@ journal_read(sd_journal *j, const struct options *o, struct tally *tl)
 	int n;
 
 	journal_match_records(j);
+	if (o->host != NULL)
+		journal_match_host(j, o->host);
 	n = o->since_set ? sd_journal_seek_realtime_usec(j, o->since_usec) :
 	    sd_journal_seek_head(j);
 	if (n < 0)
 		die(EX_IOERR, "cannot seek in the journal: %s", strerror(-n));
 	journal_walk(j, o, tl);
 	journal_settle_open(tl, j, o->until_usec);
+}
+
+/* Paths of journal files, NULL-terminated for sd_journal_open_files(). */
+struct files {
+	char **paths;
+	size_t n;
+	size_t room;
+};
+
+/* A journal file, or one journald set aside as damaged (".journal~"). */
+static bool
+journal_file_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return (len > 8 && strcmp(name + len - 8, ".journal") == 0) ||
+	    (len > 9 && strcmp(name + len - 9, ".journal~") == 0);
+}
+
+static char *
+path_join(const char *dir, const char *name)
+{
+	size_t size = strlen(dir) + 1 + strlen(name) + 1;
+	char *path = xcalloc(size, 1);
+
+	snprintf(path, size, "%s/%s", dir, name);
+	return path;
+}
+
+static void
+files_add(struct files *f, char *path)
+{
+	if (f->n + 1 >= f->room) {
+		f->room = f->room == 0 ? 16 : f->room * 2;
+		f->paths = xreallocarray(f->paths, f->room, sizeof(*f->paths));
+	}
+	f->paths[f->n++] = path;
+	f->paths[f->n] = NULL;
+}
+
+/*
+ * The journal files in dir and, with descend, in each directory in it: a
+ * host keeps its journal in DIR/<machine-id>/, a collector the files it
+ * receives in DIR/remote/, and sd_journal_open_directory() looks only at
+ * the former.
+ */
+static void
+files_in(struct files *f, const char *dir, bool descend)
+{
+	struct dirent *e;
+	char *path;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (descend)
+			die(EX_NOINPUT, "cannot open the journal in %s: %s",
+			    dir, strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		path = path_join(dir, e->d_name);
+		if (journal_file_name(e->d_name)) {
+			files_add(f, path);
+			continue;
+		}
+		if (descend && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN))
+			files_in(f, path, false);
+		free(path);
+	}
+	closedir(d);
+}
+
+static int
+journal_open_tree(sd_journal **j, const char *dir)
+{
+	struct files f = { NULL, 0, 0 };
+	size_t i;
+	int r;
+
+	files_in(&f, dir, true);
+	if (f.n == 0)
+		die(EX_NOINPUT, "no journal files could be read in %s", dir);
+	r = sd_journal_open_files(j, (const char **)f.paths, 0);
+	for (i = 0; i < f.n; i++)
+		free(f.paths[i]);
+	free(f.paths);
+	return r;
 }
 
 /*
@@ -115,7 +318,7 @@ journal_open(const struct options *o)
 	if (o->nfiles > 0)
 		r = sd_journal_open_files(&j, (const char **)o->files, 0);
 	else if (o->directory != NULL)
-		r = sd_journal_open_directory(&j, o->directory, 0);
+		r = journal_open_tree(&j, o->directory);
 	else
 		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
 	if (r < 0)

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "report.h"
 
@@ -81,6 +82,7 @@ json_print_totals(const struct options *o, const struct tally *tl)
 	printf("  \"still_held\": %" PRIu64 ",\n", tl->held_now);
 	printf("  \"lost\": %" PRIu64 ",\n", tl->lost);
 	printf("  \"skipped_records\": %" PRIu64 ",\n", tl->skipped);
+	printf("  \"resent_records\": %" PRIu64 ",\n", tl->resent);
 	printf("  \"end_reasons\": {");
 	for (i = 0; i < REASONS; i++)
 		printf("%s\n    \"%s\": %" PRIu64, i == 0 ? "" : ",",
@@ -117,6 +119,31 @@ json_print_timeline(const struct options *o, const struct tally *tl)
 	}
 	printf("\n  ],\n");
 	intervals_free(&in);
+}
+
+/* Each host's share, by _HOSTNAME ("" if none) and machine ID. */
+static void
+json_print_hosts(const struct tally *tl)
+{
+	struct host *hosts = hosts_sorted(tl);
+	size_t i;
+
+	printf("  \"hosts\": [");
+	for (i = 0; i < tl->hosts.count; i++) {
+		const struct host *h = &hosts[i];
+
+		printf("%s\n    { \"host\": ", i == 0 ? "" : ",");
+		json_write_string(stdout, h->name);
+		printf(", \"machine_id\": \"%s\", \"sessions\": %" PRIu64
+		    ", \"distinct_addresses\": %" PRIu64 ", \"held_sec\": ",
+		    SD_ID128_TO_STRING(h->machine), h->sessions, h->addresses);
+		print_seconds(h->held_ms);
+		printf(", \"still_held\": %" PRIu64 ", \"lost\": %" PRIu64
+		    ", \"resent_records\": %" PRIu64 " }", h->held_now,
+		    h->lost, h->resent);
+	}
+	printf("\n  ],\n");
+	free(hosts);
 }
 
 static void
@@ -161,5 +188,6 @@ json_print(const struct options *o, struct tally *tl)
 {
 	json_print_totals(o, tl);
 	json_print_timeline(o, tl);
+	json_print_hosts(tl);
 	json_print_tops(tl);
 }

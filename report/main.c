@@ -61,18 +61,20 @@ usage(void)
 	printf("usage: tarpit-report [--json | --html | --prometheus |"
 	    " --addresses] [-S time] [-U time]\n"
 	    "                     [--by hour | day] [-o file] [--state file]\n"
-	    "                     [-D directory | --file file ...]\n"
+	    "                     [-D directory | --file file ...] [--host name]\n"
 	    "       tarpit-report -h | -V\n"
 	    "Reports what tarpit(8) caught, from its records in the journal.\n"
 	    "  -S, --since TIME      window start, included (default: the"
 	    " journal's start)\n"
 	    "  -U, --until TIME      window end, excluded (default: none)\n"
-	    "  -D, --directory DIR   read the files in DIR (default: the system"
-	    " journal)\n"
+	    "  -D, --directory DIR   read the files in DIR and its directories (default:"
+	    " the\n                        system journal)\n"
 	    "      --file FILE       read FILE; up to %d times\n"
 	    "      --by UNIT         the timeline by hour or by day (default:"
 	    " by hour for\n"
 	    "                        up to two days, by day beyond)\n"
+	    "      --host NAME       only the records of the host whose _HOSTNAME"
+	    " is NAME\n"
 	    "      --json            one JSON document\n"
 	    "      --html            one self-contained HTML page\n"
 	    "  -o, --output FILE     write the report to a new file and rename"
@@ -117,7 +119,7 @@ usage_error_argument(const char *option, const char *arg, const char *what)
 }
 
 enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES, OPT_HTML,
-    OPT_BY, OPT_STATE };
+    OPT_BY, OPT_STATE, OPT_HOST };
 
 static const struct option long_options[] = {
 	{ "since",      required_argument, NULL, 'S' },
@@ -131,6 +133,7 @@ static const struct option long_options[] = {
 	{ "by",         required_argument, NULL, OPT_BY },
 	{ "output",     required_argument, NULL, 'o' },
 	{ "state",      required_argument, NULL, OPT_STATE },
+	{ "host",       required_argument, NULL, OPT_HOST },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ "version",    no_argument,       NULL, 'V' },
 	{ NULL,         0,                 NULL, 0 },
@@ -147,6 +150,19 @@ option_output(struct options *o, enum output output)
 		    " exclude each other");
 	o->output = output;
 	o->output_set = true;
+}
+
+#define HOST_NAME_FORM "a host name (1 to 64 of A-Z a-z 0-9 . - _)"
+
+/* What a hostname can be; the journal's _HOSTNAME is one. */
+static bool
+host_name_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len > 0 && len <= HOST_NAME_TEXT_MAX &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789.-_") == len;
 }
 
 static void
@@ -173,6 +189,11 @@ options_set(struct options *o, int option, const char *arg, uint64_t now)
 		if (o->nfiles == FILES_MAX)
 			die(EX_USAGE, "--file: at most %d files", FILES_MAX);
 		o->files[o->nfiles++] = arg;
+		break;
+	case OPT_HOST:
+		if (!host_name_valid(arg))
+			usage_error_argument("--host", arg, HOST_NAME_FORM);
+		o->host = arg;
 		break;
 	case OPT_JSON:
 		option_output(o, OUTPUT_JSON);
@@ -215,8 +236,8 @@ option_unknown(const char *arg)
 	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
 	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
 	    " (-U), --directory (-D), --file, --by, --json, --html,"
-	    " --prometheus, --addresses, --output (-o), --state, --help (-h),"
-	    " --version (-V)", text);
+	    " --prometheus, --addresses, --output (-o), --state, --host,"
+	    " --help (-h), --version (-V)", text);
 }
 
 static void
@@ -234,6 +255,9 @@ options_check(const struct options *o, int argc, char **argv)
 	if (o->since_set && o->until_usec != NO_END &&
 	    o->since_usec >= o->until_usec)
 		die(EX_USAGE, "--since: must be before --until");
+	/* The state holds one count, of every host. */
+	if (o->state_path != NULL && o->host != NULL)
+		die(EX_USAGE, "--host and --state exclude each other");
 	if (o->state_path != NULL && o->output != OUTPUT_PROMETHEUS)
 		die(EX_USAGE, "--state: only with --prometheus");
 	if (o->state_path != NULL && (o->since_set || o->until_usec != NO_END))

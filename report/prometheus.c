@@ -12,7 +12,9 @@
 #define _GNU_SOURCE
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "report.h"
 
@@ -20,6 +22,57 @@ static void
 prometheus_print_header(const char *name, const char *type, const char *help)
 {
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* One sample per host of a figure the hosts' struct holds. */
+static void
+prometheus_print_per_host(const struct host *hosts, size_t n,
+    const char *name, size_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%s{host=\"%s\"} %" PRIu64 "\n", name, hosts[i].name,
+		    *(const uint64_t *)(const void *)((const char *)&hosts[i] +
+		    offset));
+}
+
+/*
+ * Each host's share, labelled by its _HOSTNAME, in metrics of their own so
+ * that summing one over its hosts gives the total.  The names are made
+ * printable without '"' or '\\' when read, so they need no escaping here.
+ */
+static void
+prometheus_print_hosts(const struct tally *tl)
+{
+	struct host *hosts = hosts_sorted(tl);
+	size_t i, n = tl->hosts.count;
+
+	prometheus_print_header("tarpit_host_sessions_total", "counter",
+	    "Tar pit sessions that ended, by host.");
+	prometheus_print_per_host(hosts, n, "tarpit_host_sessions_total",
+	    offsetof(struct host, sessions));
+	prometheus_print_header("tarpit_host_addresses", "gauge",
+	    "Distinct client addresses, by host.");
+	prometheus_print_per_host(hosts, n, "tarpit_host_addresses",
+	    offsetof(struct host, addresses));
+	prometheus_print_header("tarpit_host_hold_seconds_total", "counter",
+	    "Time the tar pit held clients, by host.");
+	for (i = 0; i < n; i++) {
+		printf("tarpit_host_hold_seconds_total{host=\"%s\"} ",
+		    hosts[i].name);
+		print_seconds(hosts[i].held_ms);
+		putchar('\n');
+	}
+	prometheus_print_header("tarpit_host_sessions_held", "gauge",
+	    "Sessions still held, by host.");
+	prometheus_print_per_host(hosts, n, "tarpit_host_sessions_held",
+	    offsetof(struct host, held_now));
+	prometheus_print_header("tarpit_host_sessions_lost", "gauge",
+	    "Sessions whose end was never logged: the host went down, by host.");
+	prometheus_print_per_host(hosts, n, "tarpit_host_sessions_lost",
+	    offsetof(struct host, lost));
+	free(hosts);
 }
 
 void
@@ -67,4 +120,8 @@ prometheus_print(const struct options *o, struct tally *tl)
 	    "Tar pit records skipped as malformed.");
 	printf("tarpit_report_skipped_records_total %" PRIu64 "\n",
 	    tl->skipped);
+	prometheus_print_header("tarpit_report_resent_records_total", "counter",
+	    "Tar pit records an uploader sent twice, counted once.");
+	printf("tarpit_report_resent_records_total %" PRIu64 "\n", tl->resent);
+	prometheus_print_hosts(tl);
 }

@@ -29,13 +29,14 @@ const char *const reason_names[REASONS] = {
 	END_REASON_HELO_TIMEOUT, END_REASON_QUIT, END_REASON_SIGNAL, "other",
 };
 
-enum seen { SEEN_MESSAGE_ID, SEEN_PID, SEEN_ADDR, SEEN_PORT, SEEN_HELO,
-    SEEN_PREGREET, SEEN_DURATION, SEEN_REASON, FIELDS };
+enum seen { SEEN_MESSAGE_ID, SEEN_PID, SEEN_MACHINE, SEEN_ADDR, SEEN_PORT,
+    SEEN_HELO, SEEN_PREGREET, SEEN_DURATION, SEEN_REASON, FIELDS };
 
 #define BIT(f) (1u << (f))
 #define CONNECT_FIELDS (BIT(SEEN_MESSAGE_ID) | BIT(SEEN_ADDR) | \
     BIT(SEEN_PORT))
-#define CONNECT_KEY_FIELDS (CONNECT_FIELDS | BIT(SEEN_PID))
+#define CONNECT_KEY_FIELDS (CONNECT_FIELDS | BIT(SEEN_PID) | \
+    BIT(SEEN_MACHINE))
 #define DISCONNECT_FIELDS (CONNECT_FIELDS | BIT(SEEN_PREGREET) | \
     BIT(SEEN_DURATION) | BIT(SEEN_REASON))
 
@@ -115,6 +116,18 @@ record_set_pid(struct record *r, const char *value, size_t len)
 }
 
 static bool
+record_set_machine(struct record *r, const char *value, size_t len)
+{
+	char text[SD_ID128_STRING_MAX];
+
+	if (len != SD_ID128_STRING_MAX - 1)
+		return false;
+	memcpy(text, value, len);
+	text[len] = '\0';
+	return sd_id128_from_string(text, &r->machine) >= 0;
+}
+
+static bool
 record_set_port(struct record *r, const char *value, size_t len)
 {
 	uint64_t n;
@@ -158,6 +171,7 @@ static const struct {
 } fields[FIELDS] = {
 	{ "MESSAGE_ID",       record_set_message_id },
 	{ "_PID",             record_set_pid },
+	{ "_MACHINE_ID",      record_set_machine },
 	{ FIELD_REMOTE_ADDR,  record_set_address },
 	{ FIELD_REMOTE_PORT,  record_set_port },
 	{ FIELD_HELO,         record_set_helo },
@@ -212,7 +226,9 @@ record_read(sd_journal *j, struct record *r)
 	int n;
 
 	memset(r, 0, sizeof(*r));
-	if (sd_journal_get_monotonic_usec(j, NULL, &r->boot) < 0)
+	if (sd_journal_get_monotonic_usec(j, &r->stamp.monotonic_usec,
+	    &r->stamp.boot) < 0 ||
+	    sd_journal_get_realtime_usec(j, &r->stamp.realtime_usec) < 0)
 		return false;
 	sd_journal_restart_data(j);
 	while ((n = sd_journal_enumerate_available_data(j, &data, &len)) > 0) {

@@ -35,6 +35,7 @@
 #define FILES_MAX          64     /* --file options */
 #define ADDRESS_TEXT_MAX   45     /* characters: INET6_ADDRSTRLEN - 1 */
 #define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
+#define HOST_NAME_TEXT_MAX 64     /* characters of a _HOSTNAME: Linux's limit */
 
 /*
  * Hold times are counted in a histogram fine enough for the median: one
@@ -83,6 +84,7 @@ struct options {
 	enum timeline_by by;
 	const char *output_path;  /* --output, or NULL: standard output */
 	const char *state_path;   /* --state, or NULL */
+	const char *host;         /* --host: only this _HOSTNAME, or NULL */
 };
 
 /*
@@ -131,6 +133,52 @@ struct helo {
 	uint32_t heap_pos;
 };
 
+/*
+ * Where an entry was written: the same stamp is the same entry.  The uploader
+ * sends the entry at its saved cursor again each time it starts, so the
+ * collector holds that one twice, differing only in its own sequence number.
+ */
+struct stamp {
+	sd_id128_t boot;
+	uint64_t monotonic_usec;
+	uint64_t realtime_usec;
+};
+
+/*
+ * One machine (_MACHINE_ID) that wrote records: a journal collected from many
+ * hosts interleaves them, so boots, open sessions and re-sent entries are
+ * each host's own.  Entries without a machine ID are one host, the zero ID.
+ * The figures are its share of the tally's.
+ */
+struct host {
+	struct link link;
+	sd_id128_t machine;       /* the key */
+	char name[HOST_NAME_TEXT_MAX + 1];  /* its first _HOSTNAME, or "" */
+	sd_id128_t boot;          /* of its last record */
+	struct stamp last;        /* its last record's, and what it said: */
+	bool last_disconnect;
+	uint32_t last_pid;
+	uint32_t last_port;
+	unsigned char last_addr[16];
+	bool seen;                /* boot and last are set */
+	bool up;                  /* at the window's end, still in that boot */
+	uint64_t sessions;
+	uint64_t addresses;       /* distinct */
+	uint64_t held_ms;
+	uint64_t held_now;
+	uint64_t lost;
+	uint64_t resent;          /* records that came a second time, skipped */
+};
+
+/* An address a host saw, so that each host counts its distinct ones. */
+struct host_address {
+	struct link link;
+	struct {
+		uint32_t host;        /* index in the tally's hosts table */
+		unsigned char addr[16];
+	} key;
+};
+
 /* A session is its tarpit process, or its peer if the process is unknown. */
 struct session_key {
 	sd_id128_t boot;
@@ -142,6 +190,7 @@ struct session_key {
 struct open_session {
 	struct link link;
 	struct session_key key;
+	uint32_t host;            /* index in the tally's hosts table */
 };
 
 /* Sessions that ended in one interval of time, and their hold time. */
@@ -183,8 +232,11 @@ struct tally {
 	uint64_t skipped;
 	uint64_t held_now;
 	uint64_t lost;
+	uint64_t resent;
 	sd_id128_t boot;                  /* of the last record read */
 	bool boot_seen;
+	struct table hosts;               /* struct host */
+	struct table host_addresses;
 	struct table addresses;
 	struct table helos;
 	uint32_t helo_heap[HELO_COUNTERS];
@@ -195,8 +247,8 @@ struct tally {
 /* One journal entry, as far as the report needs it. */
 struct record {
 	bool disconnect;
-	uint64_t usec;            /* when it was written */
-	sd_id128_t boot;
+	struct stamp stamp;
+	sd_id128_t machine;       /* zero when the entry has no _MACHINE_ID */
 	uint32_t pid;
 	bool addr_known;          /* false: "unknown" */
 	unsigned char addr[16];
@@ -251,9 +303,9 @@ bool record_read(sd_journal *j, struct record *r);
 /* tally.c */
 void tally_init(struct tally *tl);
 void tally_free(struct tally *tl);
-void tally_note_boot(struct tally *tl, sd_id128_t boot);
-void tally_connect(struct tally *tl, const struct record *r);
-void tally_disconnect(struct tally *tl, const struct record *r);
+void tally_connect(struct tally *tl, struct host *h, const struct record *r);
+void tally_disconnect(struct tally *tl, struct host *h,
+    const struct record *r);
 uint64_t median_ms(const struct tally *tl);
 int address_compare(const void *a, const void *b);
 void top_addresses(const struct tally *tl, struct top *t);
@@ -268,6 +320,16 @@ void timeline_intervals(const struct timeline *t, const struct options *o,
 void intervals_free(struct intervals *in);
 uint64_t intervals_most(const struct intervals *in);
 const char *intervals_unit(const struct intervals *in);
+/* hosts.c */
+void hosts_init(struct tally *tl);
+void hosts_free(struct tally *tl);
+struct host *host_of(struct tally *tl, sd_journal *j, const struct record *r);
+bool host_resent(struct host *h, const struct record *r);
+void host_note_boot(struct host *h, const struct record *r);
+void host_count_address(struct tally *tl, struct host *h,
+    const unsigned char addr[16]);
+uint32_t host_index(const struct tally *tl, const struct host *h);
+struct host *hosts_sorted(const struct tally *tl);
 
 /* journal.c */
 sd_journal *journal_open(const struct options *o);

@@ -27,7 +27,7 @@ static void
 session_key_of(struct session_key *k, const struct record *r)
 {
 	memset(k, 0, sizeof(*k));
-	k->boot = r->boot;
+	k->boot = r->stamp.boot;
 	k->pid = r->pid;
 	if (r->pid == 0) {
 		k->port = r->port;
@@ -154,6 +154,7 @@ tally_init(struct tally *tl)
 	table_init(&tl->open, sizeof(struct open_session),
 	    offsetof(struct open_session, key), sizeof(struct session_key), 64);
 	timeline_init(&tl->timeline);
+	hosts_init(tl);
 }
 
 /* Everything is freed, so that a leak checker sees only real leaks. */
@@ -165,40 +166,30 @@ tally_free(struct tally *tl)
 	table_free(&tl->helos);
 	table_free(&tl->open);
 	timeline_free(&tl->timeline);
-}
-
-/*
- * Sessions of an earlier boot that are still open never ended in the log:
- * the machine went down under them.
- */
-void
-tally_note_boot(struct tally *tl, sd_id128_t boot)
-{
-	if (tl->boot_seen && sd_id128_equal(tl->boot, boot))
-		return;
-	tl->lost += tl->open.count;
-	table_clear(&tl->open);
-	tl->boot = boot;
-	tl->boot_seen = true;
+	hosts_free(tl);
 }
 
 /* A second connect from the same process: the first never said goodbye. */
 void
-tally_connect(struct tally *tl, const struct record *r)
+tally_connect(struct tally *tl, struct host *h, const struct record *r)
 {
+	struct open_session *s;
 	struct session_key k;
 	uint32_t hash;
 
 	session_key_of(&k, r);
 	hash = hash_bytes(&k, sizeof(k));
-	if (table_find(&tl->open, &k, hash) != NULL)
+	if (table_find(&tl->open, &k, hash) != NULL) {
+		h->lost++;
 		tl->lost++;
-	else
-		table_add(&tl->open, &k, hash);
+		return;
+	}
+	s = (struct open_session *)table_add(&tl->open, &k, hash);
+	s->host = host_index(tl, h);
 }
 
 void
-tally_disconnect(struct tally *tl, const struct record *r)
+tally_disconnect(struct tally *tl, struct host *h, const struct record *r)
 {
 	uint64_t ms = r->duration_ms;
 	struct session_key k;
@@ -211,6 +202,8 @@ tally_disconnect(struct tally *tl, const struct record *r)
 		table_remove(&tl->open, e);
 	tl->sessions++;
 	tl->held_ms += ms;
+	h->sessions++;
+	h->held_ms += ms;
 	tl->pregreet += r->pregreet;
 	tl->reasons[r->reason]++;
 	tl->fine[fine_bucket(ms)]++;
@@ -224,13 +217,15 @@ tally_disconnect(struct tally *tl, const struct record *r)
 		tl->longest_addr_known = r->addr_known;
 		memcpy(tl->longest_addr, r->addr, sizeof(r->addr));
 	}
-	if (r->addr_known)
+	if (r->addr_known) {
 		address_count(tl, r->addr, ms);
-	else
+		host_count_address(tl, h, r->addr);
+	} else {
 		tl->unknown_address++;
+	}
 	if (r->has_helo)
 		helo_count(tl, r->helo, ms);
-	timeline_count(&tl->timeline, r->usec, ms);
+	timeline_count(&tl->timeline, r->stamp.realtime_usec, ms);
 }
 
 /* The duration of the session at this rank, counting from 1. */

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -53,6 +54,29 @@ text_print_totals(const struct options *o, const struct tally *tl)
 	printf("  %-22s %" PRIu64 "\n", "still held", tl->held_now);
 	printf("  %-22s %" PRIu64 "\n", "lost", tl->lost);
 	printf("  %-22s %" PRIu64 "\n", "skipped records", tl->skipped);
+	printf("  %-22s %" PRIu64 "\n", "re-sent records", tl->resent);
+}
+
+/* Each host's share, named by its _HOSTNAME. */
+static void
+text_print_hosts(const struct tally *tl)
+{
+	struct host *hosts = hosts_sorted(tl);
+	char held[32];
+	size_t i;
+
+	printf("\n%-32s %8s %9s %14s %10s %6s\n", "Host", "sessions",
+	    "addresses", "held", "still held", "lost");
+	for (i = 0; i < tl->hosts.count; i++) {
+		const struct host *h = &hosts[i];
+
+		format_duration(held, sizeof(held), h->held_ms);
+		printf("  %-30s %8" PRIu64 " %9" PRIu64 " %14s %10" PRIu64
+		    " %6" PRIu64 "\n", h->name[0] == '\0' ? "(no name)" :
+		    h->name, h->sessions, h->addresses, held, h->held_now,
+		    h->lost);
+	}
+	free(hosts);
 }
 
 static void
@@ -166,6 +190,7 @@ void
 text_print(const struct options *o, struct tally *tl)
 {
 	text_print_totals(o, tl);
+	text_print_hosts(tl);
 	text_print_reasons(tl);
 	text_print_tops(tl);
 	text_print_histogram(tl);

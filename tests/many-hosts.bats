@@ -42,6 +42,34 @@ teardown() {
 	done
 }
 
+@test "the collector's report gives each tar pit exactly the figures of its own, per host and in total, still held included" {
+	local name
+	bot_session mx1 104 1
+	bot_session mx2 105 1
+	bot_session mx2 106 2
+	bot_session mx1 107 600 # still held when the reports are made
+	bot_session mx2 108 600
+	wait_until 30 process_gone "${BOT_PIDS[0]}"
+	wait_until 30 process_gone "${BOT_PIDS[2]}"
+	assert_reports_agree
+	run -0 local_figures mx1
+	assert_regex "$output" ',1,0]$' # one still held on mx1, none lost
+	name=$(host_name mx2)
+	run -0 collector_report --prometheus
+	assert_line --regexp "^tarpit_host_sessions_total\{host=\"$name\"\} $(local_figures mx2 | jq '.[0]')\$"
+	assert_line "tarpit_host_sessions_held{host=\"$name\"} 1"
+	run -0 collector_report
+	assert_line --regexp "^  $(host_name mx1) +[0-9]+ +[0-9]+ +.* +1 +0\$"
+}
+
+@test "tarpit-report --host: a bad name, or one the journal does not have, is one line naming what is accepted" {
+	run -64 collector_report --host 'mx 1'
+	assert_output "tarpit-report: --host: 'mx 1' is not a host name (1 to 64 of A-Z a-z 0-9 . - _)"
+	run -64 collector_report --host nosuch.example
+	assert_output --regexp "^tarpit-report: --host: no host 'nosuch\.example' in the journal; its hosts: .*$(host_name mx1)"
+	((${#lines[@]} == 1))
+}
+
 @test "the collector away for 30 s while sessions end on both tar pits: the uploaders keep trying and every record arrives" {
 	local role patience stopped
 	on collector systemctl stop systemd-journal-remote.socket systemd-journal-remote.service
@@ -66,6 +94,7 @@ teardown() {
 	for role in mx1 mx2; do
 		wait_until 30 all_collected "$role"
 	done
+	assert_reports_agree
 }
 
 @test "an uploader killed and restarted sends the entry at its cursor again: the collector holds it twice" {
@@ -78,7 +107,10 @@ teardown() {
 	assert_equal "$(collected_count mx1 "remote_port=$port .*end_reason=max-time")" 1
 	on mx1 systemctl kill --signal=KILL systemd-journal-upload.service
 	wait_until 20 collected_times mx1 "remote_port=$port .*end_reason=max-time" 2
-	wait_until 20 all_collected mx1
+	# counted once all the same
+	assert_reports_agree
+	run -0 collector_report --json --host "$(host_name mx1)"
+	jq -e '.resent_records >= 1' <<<"$output"
 }
 
 @test "a host outside the allow-list cannot reach the collector's port, and one let in can upload" {
@@ -109,8 +141,10 @@ teardown() {
 	assert_output "$marker"
 }
 
-@test "a tar pit host that crashes mid-session and boots again keeps shipping, under a new boot ID" {
-	local old_boot new_boot
+@test "a tar pit host that crashes mid-session and boots again: its open session is lost, on that host only" {
+	local old_boot new_boot lost1 lost2
+	lost1=$(local_figures mx1 | jq '.[4]')
+	lost2=$(local_figures mx2 | jq '.[4]')
 	bot_session mx1 118 600
 	wait_until 20 collected_times mx1 "event=connect remote_addr=$HOSTS_NET\.118 " 1
 	old_boot=$(on mx1 cat /proc/sys/kernel/random/boot_id | tr -d -)
@@ -124,4 +158,7 @@ teardown() {
 	assert_line --regexp "^$old_boot .*event=connect remote_addr=$HOSTS_NET\.118 "
 	refute_line --regexp "^$old_boot .*event=disconnect remote_addr=$HOSTS_NET\.118 "
 	assert_line --regexp "^$new_boot .*event=disconnect remote_addr=$HOSTS_NET\.119 "
+	assert_reports_agree
+	assert_equal "mx1 lost: $(local_figures mx1 | jq '.[4]')" "mx1 lost: $((lost1 + 1))"
+	assert_equal "mx2 lost: $(local_figures mx2 | jq '.[4]')" "mx2 lost: $lost2"
 }

@@ -53,6 +53,10 @@ Sessions ended from the start of the journal to its end
   still held             1
   lost                   0
   skipped records        0
+  re-sent records        0
+
+Host                             sessions addresses           held still held   lost
+  (no name)                             8         4     1h 15m 31s          1      0
 
 End reason               sessions
   peer-closed                   3   37.5%
@@ -504,6 +508,53 @@ EOF
 	assert_json 'd["sessions"], d["distinct_addresses"], d["held_sec"]' '[2, 2, 3.0]'
 	run -0 "$REPORT" --json --file "$BATS_TEST_TMPDIR/dir/one.journal" --file "$BATS_TEST_TMPDIR/dir/two.journal"
 	assert_json 'd["sessions"]' 2
+	# a collector's tree: its own journal in a machine-id directory, the hosts' files in remote/
+	mkdir "$BATS_TEST_TMPDIR/dir/remote"
+	mv "$BATS_TEST_TMPDIR/dir/two.journal" "$BATS_TEST_TMPDIR/dir/remote/remote-192.0.2.12.journal"
+	run -0 "$REPORT" --json --directory "$BATS_TEST_TMPDIR/dir"
+	assert_json 'd["sessions"]' 2
+}
+
+# on_host MACHINE-ID HOSTNAME BOOT FUNCTION ARGS...: FUNCTION's entries (connect,
+# disconnect, entry) as that host writes them.
+on_host() {
+	local machine=$1 name=$2 before
+	BOOT=$3
+	shift 3
+	before=$(wc -l <"$EXPORT")
+	"$@"
+	# the fields the journal adds to every entry, in the entries just written
+	sed -i "$((before + 1)),\$ s/^_BOOT_ID=.*/&\n_MACHINE_ID=$machine\n_HOSTNAME=$name/" "$EXPORT"
+}
+
+@test "two hosts interleaved: boots, still held and lost are each host's own, and a re-sent record counts once" {
+	local a=0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a b=0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b
+	on_host $a a.example $BOOT_A connect 1 801 192.0.2.1 1
+	on_host $b b.example $BOOT_B connect 2 901 192.0.2.2 1
+	on_host $b b.example $BOOT_B disconnect 3 901 192.0.2.2 1 1.000 quit 0
+	on_host $b b.example $BOOT_B connect 4 902 192.0.2.3 1
+	on_host $a a.example $BOOT_A disconnect 5 801 192.0.2.1 1 4.000 peer-closed 0
+	# the uploader, restarted, sends the entry at its cursor again
+	on_host $a a.example $BOOT_A disconnect 5 801 192.0.2.1 1 4.000 peer-closed 0
+	on_host $a a.example $BOOT_A connect 6 802 192.0.2.2 1
+	on_host $a a.example $BOOT_A entry 7 1 MESSAGE=later
+	on_host $b b.example $BOOT_B entry 8 1 MESSAGE=later
+	journal_build
+	run -0 report --json
+	assert_json 'd["sessions"], d["held_sec"], d["still_held"], d["lost"], d["resent_records"]' '[2, 5.0, 2, 0, 1]'
+	assert_json '[(h["host"], h["sessions"], h["distinct_addresses"], h["still_held"], h["lost"]) for h in d["hosts"]]' \
+		'[["a.example", 1, 1, 1, 0], ["b.example", 1, 1, 1, 0]]'
+	run -0 report --json --host b.example
+	assert_json 'd["sessions"], d["still_held"], d["lost"], len(d["hosts"])' '[1, 1, 0, 1]'
+	# b goes down and comes back: its open session is lost, a's still held
+	on_host $b b.example 0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c entry 20 1 MESSAGE=booted
+	journal_build
+	run -0 report --json
+	assert_json '[(h["host"], h["still_held"], h["lost"]) for h in d["hosts"]]' '[["a.example", 1, 0], ["b.example", 0, 1]]'
+	run -0 report --prometheus
+	prometheus_check
+	assert_line 'tarpit_host_sessions_lost{host="b.example"} 1'
+	assert_line 'tarpit_host_sessions_held{host="a.example"} 1'
 }
 
 # usage_error EXPECTED-LINE ARGS...: exit 64, nothing on stdout, EXPECTED-LINE alone on stderr.
@@ -540,9 +591,9 @@ usage_error() {
 	usage_error "--state: only with --prometheus" --json --state x
 	usage_error "--state: counts everything since its first run; no --since or --until" --prometheus --state x --since today
 	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
-	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" --jsn
-	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" -x
-	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" --json=1
+	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" --jsn
+	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" -x
+	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" --json=1
 	usage_error "unexpected argument 'x.journal'; journal files go with --file" x.journal
 }
 
@@ -550,7 +601,7 @@ usage_error() {
 	run -0 --separate-stderr "$REPORT" --help
 	assert_line --index 0 'usage: tarpit-report [--json | --html | --prometheus | --addresses] [-S time] [-U time]'
 	assert_line --index 1 '                     [--by hour | day] [-o file] [--state file]'
-	assert_line --index 2 '                     [-D directory | --file file ...]'
+	assert_line --index 2 '                     [-D directory | --file file ...] [--host name]'
 	assert_line --partial 'read FILE; up to 64 times'
 	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
 	assert_line --partial 'up to 4096 distinct ones'

@@ -327,3 +327,49 @@ collected_times() {
 seconds_since() {
 	awk -v then="$1" -v now="$EPOCHREALTIME" -v s="$2" 'BEGIN { exit !(now - then >= s) }'
 }
+
+# --- the report, on each tar pit and on the collector -------------------------------
+
+# FIGURES: the figures of a tarpit-report --json document (or of one of its hosts)
+# that a host's own report and the collector's must agree on.
+FIGURES='[.sessions, .distinct_addresses, .held_sec, .still_held, .lost]'
+
+# local_figures ROLE: FIGURES of the host's report on its own journal.
+local_figures() {
+	on "$1" journalctl --sync
+	on "$1" tarpit-report --json | jq -c "$FIGURES"
+}
+
+# collector_report ARGS...: tarpit-report on the collector, over its whole journal
+# directory, as the README says to run it there.
+collector_report() {
+	on collector tarpit-report --directory /var/log/journal "$@"
+}
+
+# collector_figures ROLE: FIGURES of the collector's report with --host, and of that
+# host's line in the collector's report of every host: one JSON array a line.
+collector_figures() {
+	local name
+	name=$(host_name "$1")
+	collector_report --json --host "$name" | jq -c "$FIGURES"
+	collector_report --json | jq -c --arg name "$name" ".hosts[] | select(.host == \$name) | $FIGURES"
+}
+
+# assert_reports_agree: each tar pit's figures at the collector, with --host and in
+# the per-host table, are those of its own report; the collector's totals are their
+# sums, but for the distinct addresses, which are those of both hosts together.
+assert_reports_agree() {
+	local role mine sum='[0,0,0,0,0]' addresses
+	for role in mx1 mx2; do
+		wait_until 30 all_collected "$role" || return
+		mine=$(local_figures "$role")
+		run -0 collector_figures "$role"
+		assert_equal "$role: ${lines[0]}" "$role: $mine"
+		assert_equal "$role: ${lines[1]}" "$role: $mine"
+		sum=$(jq -nc --argjson a "$sum" --argjson b "$mine" '[range(5) | $a[.] + $b[.]]')
+	done
+	addresses=$({ on mx1 tarpit-report --addresses; on mx2 tarpit-report --addresses; } | sort -u | grep -c .)
+	sum=$(jq -c --argjson n "$addresses" '.[1] = $n' <<<"$sum")
+	run -0 collector_report --json
+	assert_equal "total: $(jq -c "$FIGURES" <<<"$output")" "total: $sum"
+}
