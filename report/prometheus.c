@@ -120,6 +120,9 @@ prometheus_print(const struct options *o, struct tally *tl)
 	    "Tar pit records skipped as malformed.");
 	printf("tarpit_report_skipped_records_total %" PRIu64 "\n",
 	    tl->skipped);
+	/* The state keeps one count for the journal, not one for each host. */
+	if (o->state_path != NULL)
+		return;
 	prometheus_print_header("tarpit_report_resent_records_total", "counter",
 	    "Tar pit records an uploader sent twice, counted once.");
 	printf("tarpit_report_resent_records_total %" PRIu64 "\n", tl->resent);

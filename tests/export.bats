@@ -39,7 +39,9 @@ refresh() {
 
 # full_count: what one count of the whole journal gives, in the same series.
 full_count() {
-	"$REPORT" --directory "$JOURNALS" --prometheus | grep -v '^tarpit_addresses\|^# [A-Z]* tarpit_addresses '
+	# without --state only: the distinct addresses, the re-sent records and the hosts
+	"$REPORT" --directory "$JOURNALS" --prometheus |
+		grep -v '^\(# [A-Z]* \)\{0,1\}\(tarpit_addresses\|tarpit_report_resent_records_total\|tarpit_host_[a-z_]*\)[ {]'
 }
 
 # state_checksum: the state file's last line made right again for what is above it.

@@ -256,7 +256,8 @@ host_var() {
 # the tar pit ROLE's port 25, which gives up after PATIENCE seconds of a reply that
 # never ends, in the background; its PID joins BOT_PIDS.
 bot_session() {
-	bots swaks --server "$(host_addr "$1"):25" --local-interface "$HOSTS_NET.$2" \
+	# ip netns exec execs swaks, so that $! is the bot itself
+	ip netns exec "$HOSTS_BOTS_NETNS" swaks --server "$(host_addr "$1"):25" --local-interface "$HOSTS_NET.$2" \
 		--helo "bot$2.example" --from "a@bot$2.example" --to b@example.org \
 		--timeout "$3" >/dev/null 2>&1 3>&- &
 	BOT_PIDS+=($!)
@@ -331,8 +332,9 @@ seconds_since() {
 # --- the report, on each tar pit and on the collector -------------------------------
 
 # FIGURES: the figures of a tarpit-report --json document (or of one of its hosts)
-# that a host's own report and the collector's must agree on.
-FIGURES='[.sessions, .distinct_addresses, .held_sec, .still_held, .lost]'
+# that a host's own report and the collector's must agree on; the time held in
+# milliseconds, so that sums of them are exact.
+FIGURES='[.sessions, .distinct_addresses, (.held_sec * 1000 | round), .still_held, .lost]'
 
 # local_figures ROLE: FIGURES of the host's report on its own journal.
 local_figures() {
