@@ -16,6 +16,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -81,6 +82,7 @@ static const char page_style[] =
 ".name{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;"
 "font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}\n"
 ".empty{color:var(--muted);margin:0}\n"
+".scroll{overflow-x:auto}\n"
 "footer{color:var(--muted);font-size:.8rem;padding-bottom:2rem}\n"
 "@media (max-width:40rem){.x span:nth-child(even){display:none}}\n"
 "@media (max-width:30rem){body{font-size:14px}.figure dd{font-size:1.4rem}"
@@ -463,6 +465,40 @@ html_print_tops(const struct tally *tl)
 	fputs("</tbody></table></section>\n</div>\n", stdout);
 }
 
+/* Each host's share, when the journal holds records of more than one. */
+static void
+html_print_hosts(const struct tally *tl)
+{
+	struct host *hosts;
+	char held[32], exact[32];
+	size_t i;
+
+	if (tl->hosts.count < 2)
+		return;
+	hosts = hosts_sorted(tl);
+	/* six columns may not fit a phone: the table scrolls, not the page */
+	fputs("<section><h2>Hosts</h2><div class=\"scroll\"><table><thead>"
+	    "<tr><th>host</th><th class=\"n\">sessions</th>"
+	    "<th class=\"n\">addresses</th>"
+	    "<th class=\"n\">held</th><th class=\"n\">still held</th>"
+	    "<th class=\"n\">lost</th></tr></thead><tbody>\n", stdout);
+	for (i = 0; i < tl->hosts.count; i++) {
+		const struct host *h = &hosts[i];
+
+		format_short_duration(held, sizeof(held), h->held_ms);
+		format_seconds(exact, sizeof(exact), h->held_ms);
+		fputs("<tr><td class=\"name\">", stdout);
+		html_text(h->name[0] == '\0' ? "(no name)" : h->name);
+		printf("</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%"
+		    PRIu64 "</td><td class=\"n\"><data value=\"%s\">%s</data>"
+		    "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%"
+		    PRIu64 "</td></tr>\n", h->sessions, h->addresses, exact, held,
+		    h->held_now, h->lost);
+	}
+	fputs("</tbody></table></div></section>\n", stdout);
+	free(hosts);
+}
+
 static void
 html_print_footer(const struct tally *tl)
 {
@@ -493,6 +529,6 @@ html_print(const struct options *o, struct tally *tl)
 	    REASONS, tl->sessions);
 	fputs("</div>\n", stdout);
 	html_print_tops(tl);
-	/* The per-host table (issue 11) goes here, once the tally counts hosts. */
+	html_print_hosts(tl);
 	html_print_footer(tl);
 }

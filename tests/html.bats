@@ -63,7 +63,7 @@ teardown() {
 	browser_dom "$PAGE" >"$BATS_TEST_TMPDIR/dom.html"
 	run -0 python3 "$REPORT_DATA/check-page" "$BATS_TEST_TMPDIR/dom.html" \
 		"$BATS_FILE_TMPDIR/report.json"
-	assert_output '10 figures, 1 bars, 4 addresses and 2 HELO names agree'
+	assert_output '10 figures, 1 bars, 4 addresses, 2 HELO names and 0 hosts agree'
 	# the figures themselves, as the sessions above make them
 	run -0 cat "$BATS_TEST_TMPDIR/dom.html"
 	assert_output --partial '<data data-json="sessions" value="5">5</data>'
@@ -98,4 +98,22 @@ print(html.escape(sys.argv[2], quote=False) in dom, "<script" in dom, "<img" in 
 	assert_line 'http://198.51.100.1/bg.png'
 	run -0 page_refers_outside "$page"
 	assert_output --partial 'http://192.0.2.1/pixel.png'
+}
+
+@test "with records of two hosts the page has each host's share, escaped, and still fits a phone" {
+	report_setup
+	on_host 0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a mx1.example.org "$BOOT_A" \
+		session_records 0 101 192.0.2.1 1001 5.000 peer-closed 0 HELO=a.example
+	on_host 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b '<b>mx2</b>' "$BOOT_B" \
+		session_records 10 201 192.0.2.2 1002 7.000 max-time 1 HELO=b.example
+	journal_build
+	report --html >"$BATS_TEST_TMPDIR/hosts.html"
+	report --json >"$BATS_TEST_TMPDIR/hosts.json"
+	browser_dom "$BATS_TEST_TMPDIR/hosts.html" >"$BATS_TEST_TMPDIR/hosts.dom"
+	run -0 python3 "$REPORT_DATA/check-page" "$BATS_TEST_TMPDIR/hosts.dom" "$BATS_TEST_TMPDIR/hosts.json"
+	assert_output '10 figures, 1 bars, 2 addresses, 2 HELO names and 2 hosts agree'
+	run -0 grep -c '<td class="name">&lt;b&gt;mx2&lt;/b&gt;</td>' "$BATS_TEST_TMPDIR/hosts.html"
+	assert_output 1
+	run -0 browser_layout_width "$BATS_TEST_TMPDIR/hosts.html" 390
+	assert_output 390
 }

@@ -515,18 +515,6 @@ EOF
 	assert_json 'd["sessions"]' 2
 }
 
-# on_host MACHINE-ID HOSTNAME BOOT FUNCTION ARGS...: FUNCTION's entries (connect,
-# disconnect, entry) as that host writes them.
-on_host() {
-	local machine=$1 name=$2 before
-	BOOT=$3
-	shift 3
-	before=$(wc -l <"$EXPORT")
-	"$@"
-	# the fields the journal adds to every entry, in the entries just written
-	sed -i "$((before + 1)),\$ s/^_BOOT_ID=.*/&\n_MACHINE_ID=$machine\n_HOSTNAME=$name/" "$EXPORT"
-}
-
 @test "two hosts interleaved: boots, still held and lost are each host's own, and a re-sent record counts once" {
 	local a=0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a b=0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b
 	on_host $a a.example $BOOT_A connect 1 801 192.0.2.1 1

@@ -137,3 +137,15 @@ assert_figure() {
 prometheus_check() {
 	python3 "$REPORT_DATA/check-prometheus" <<<"$output" || fail "not the Prometheus text format: $output"
 }
+
+# on_host MACHINE-ID HOSTNAME BOOT FUNCTION ARGS...: FUNCTION's entries (connect,
+# disconnect, entry) as that host writes them.
+on_host() {
+	local machine=$1 name=$2 before
+	BOOT=$3
+	shift 3
+	before=$(wc -l <"$EXPORT")
+	"$@"
+	# the fields the journal adds to every entry, in the entries just written
+	sed -i "$((before + 1)),\$ s|^_BOOT_ID=.*|&\n_MACHINE_ID=$machine\n_HOSTNAME=$name|" "$EXPORT"
+}
