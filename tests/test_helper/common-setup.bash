@@ -86,7 +86,8 @@ session_signalled() {
 	local signal=$1
 	shift
 	session_start "$@"
-	wait_until 5 trickling_or_ended
+	# generous: under valgrind on a loaded machine start-up alone can take seconds
+	wait_until 20 trickling_or_ended
 	session_signal "$signal"
 	session_wait
 }
