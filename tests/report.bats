@@ -606,7 +606,8 @@ usage_error() {
 	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
 	assert_line --partial 'up to 4096 distinct ones'
 	assert_line --partial 'Exit status: 0 success, 64 usage error, 66 cannot open the journal,'
-	assert_line --partial '71 out of memory, 74 cannot read the journal or write the report.'
+	assert_line --partial '71 out of memory, 73 cannot create the output or state file,'
+	assert_line --partial '74 cannot read the journal or write the report.'
 	assert_equal "$stderr" ''
 	run -0 "$REPORT" -V
 	assert_output 'tarpit-report 0.1'
