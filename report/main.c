@@ -102,10 +102,10 @@ usage(void)
 	    " overstated.\n"
 	    "Exit status: 0 success, %d usage error, %d cannot open the"
 	    " journal,\n"
-	    "  %d out of memory, %d cannot read the journal or write the"
-	    " report.\n",
+	    "  %d out of memory, %d cannot create the output or state file,\n"
+	    "  %d cannot read the journal or write the report.\n",
 	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT,
-	    EX_OSERR, EX_IOERR);
+	    EX_OSERR, EX_CANTCREAT, EX_IOERR);
 	exit(EXIT_SUCCESS);
 }
 

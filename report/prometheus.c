@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,18 +25,28 @@ prometheus_print_header(const char *name, const char *type, const char *help)
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* One sample per host of a figure the hosts' struct holds. */
-static void
-prometheus_print_per_host(const struct host *hosts, size_t n,
-    const char *name, size_t offset)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		printf("%s{host=\"%s\"} %" PRIu64 "\n", name, hosts[i].name,
-		    *(const uint64_t *)(const void *)((const char *)&hosts[i] +
-		    offset));
-}
+/* The per-host metrics: each a uint64_t of struct host, milliseconds as seconds. */
+static const struct host_metric {
+	const char *name, *type, *help;
+	size_t offset;
+	bool ms;
+} host_metrics[] = {
+	{ "tarpit_host_sessions_total", "counter",
+	    "Tar pit sessions that ended, by host.",
+	    offsetof(struct host, sessions), false },
+	{ "tarpit_host_addresses", "gauge",
+	    "Distinct client addresses, by host.",
+	    offsetof(struct host, addresses), false },
+	{ "tarpit_host_hold_seconds_total", "counter",
+	    "Time the tar pit held clients, by host.",
+	    offsetof(struct host, held_ms), true },
+	{ "tarpit_host_sessions_held", "gauge",
+	    "Sessions still held, by host.",
+	    offsetof(struct host, held_now), false },
+	{ "tarpit_host_sessions_lost", "gauge",
+	    "Sessions whose end was never logged: the host went down, by host.",
+	    offsetof(struct host, lost), false },
+};
 
 /*
  * Each host's share, labelled by its _HOSTNAME, in metrics of their own so
@@ -46,32 +57,24 @@ static void
 prometheus_print_hosts(const struct tally *tl)
 {
 	struct host *hosts = hosts_sorted(tl);
-	size_t i, n = tl->hosts.count;
+	size_t i, m, n = tl->hosts.count;
 
-	prometheus_print_header("tarpit_host_sessions_total", "counter",
-	    "Tar pit sessions that ended, by host.");
-	prometheus_print_per_host(hosts, n, "tarpit_host_sessions_total",
-	    offsetof(struct host, sessions));
-	prometheus_print_header("tarpit_host_addresses", "gauge",
-	    "Distinct client addresses, by host.");
-	prometheus_print_per_host(hosts, n, "tarpit_host_addresses",
-	    offsetof(struct host, addresses));
-	prometheus_print_header("tarpit_host_hold_seconds_total", "counter",
-	    "Time the tar pit held clients, by host.");
-	for (i = 0; i < n; i++) {
-		printf("tarpit_host_hold_seconds_total{host=\"%s\"} ",
-		    hosts[i].name);
-		print_seconds(hosts[i].held_ms);
-		putchar('\n');
+	for (m = 0; m < sizeof(host_metrics) / sizeof(host_metrics[0]); m++) {
+		const struct host_metric *hm = &host_metrics[m];
+
+		prometheus_print_header(hm->name, hm->type, hm->help);
+		for (i = 0; i < n; i++) {
+			uint64_t value = *(const uint64_t *)(const void *)
+			    ((const char *)&hosts[i] + hm->offset);
+
+			printf("%s{host=\"%s\"} ", hm->name, hosts[i].name);
+			if (hm->ms)
+				print_seconds(value);
+			else
+				printf("%" PRIu64, value);
+			putchar('\n');
+		}
 	}
-	prometheus_print_header("tarpit_host_sessions_held", "gauge",
-	    "Sessions still held, by host.");
-	prometheus_print_per_host(hosts, n, "tarpit_host_sessions_held",
-	    offsetof(struct host, held_now));
-	prometheus_print_header("tarpit_host_sessions_lost", "gauge",
-	    "Sessions whose end was never logged: the host went down, by host.");
-	prometheus_print_per_host(hosts, n, "tarpit_host_sessions_lost",
-	    offsetof(struct host, lost));
 	free(hosts);
 }
 

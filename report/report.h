@@ -292,7 +292,6 @@ struct link *table_find(const struct table *t, const void *key,
     uint32_t hash);
 struct link *table_add(struct table *t, const void *key, uint32_t hash);
 void table_remove(struct table *t, struct link *e);
-void table_clear(struct table *t);
 void table_free(struct table *t);
 
 /* record.c */

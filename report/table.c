@@ -168,15 +168,6 @@ table_remove(struct table *t, struct link *e)
 }
 
 void
-table_clear(struct table *t)
-{
-	memset(t->heads, 0, t->nbuckets * sizeof(*t->heads));
-	t->used = 0;
-	t->count = 0;
-	t->free_head = 0;
-}
-
-void
 table_free(struct table *t)
 {
 	free(t->entries);

@@ -12,31 +12,21 @@ die() {
 	exit 1
 }
 
-# wait_for SECONDS COMMAND...: run COMMAND every 20 ms until it succeeds; false once
-# SECONDS (fractions allowed) have passed without.
-wait_for() {
-	local limit
-	limit=$((${EPOCHREALTIME/./} + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e6 }')))
-	shift
-	until "$@" 2>/dev/null; do
-		((${EPOCHREALTIME/./} <= limit)) || return 1
-		sleep 0.02
-	done
-}
+# shellcheck source=rig/wait.bash
+. "${BASH_SOURCE[0]%/*}/wait.bash"
 
-# gone PID: true once PID has exited; a zombie, left for its parent to reap, counts.
-gone() {
-	local state
-	state=$(ps -o stat= -p "$1") || return 0
-	[[ $state == Z* ]]
+# wait_for SECONDS COMMAND...: poll_until, with COMMAND's complaints while it is not
+# yet true kept off stderr.
+wait_for() {
+	poll_until "$@" 2>/dev/null
 }
 
 # end PID SECONDS: SIGTERM, and SIGKILL if PID is still there after SECONDS.
 end() {
-	gone "$1" && return 0
+	process_gone "$1" && return 0
 	kill -TERM "$1" 2>/dev/null || true
-	wait_for "$2" gone "$1" || kill -KILL "$1" 2>/dev/null || true
-	wait_for 5 gone "$1"
+	wait_for "$2" process_gone "$1" || kill -KILL "$1" 2>/dev/null || true
+	wait_for 5 process_gone "$1"
 }
 
 # state DIR NAME: the content of DIR/NAME, which the command that made DIR wrote.

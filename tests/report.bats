@@ -294,7 +294,9 @@ four_moments() {
 	assert_json 'd["sessions"]' 0
 }
 
-@test "relative times count back from now: -1h, -30min, -2d, '2h ago', -1h 40min, now" {
+# Sessions ended 3 days, 25 hours, 90 and 10 minutes before now and one hour after,
+# held 1, 2, 4, 8 and 16 s: a window's held_sec says which it took in.
+five_around_now() {
 	local now
 	now=$(date +%s)
 	disconnect "@$(((now - 3 * 86400) * 1000000))" 401 192.0.2.1 1 1.000 quit 0
@@ -303,6 +305,10 @@ four_moments() {
 	disconnect "@$(((now - 10 * 60) * 1000000))" 404 192.0.2.4 1 8.000 quit 0
 	disconnect "@$(((now + 3600) * 1000000))" 405 192.0.2.5 1 16.000 quit 0
 	journal_build
+}
+
+@test "relative times count back from now: -1h, -30min, -2d, '2h ago', -1h 40min, now" {
+	five_around_now
 	run -0 report --json --since -1h --until now
 	assert_json 'd["held_sec"]' 8.0
 	run -0 report --json --since -30min --until now
@@ -317,19 +323,6 @@ four_moments() {
 	assert_json 'd["held_sec"]' 7.0
 	run -0 report --json --since now
 	assert_json 'd["held_sec"]' 16.0
-}
-
-# Sessions ended 3 days, 25 hours, 90 and 10 minutes before now and one hour after,
-# held 1, 2, 4, 8 and 16 s: a window's held_sec says which it took in.
-five_around_now() {
-	local now
-	now=$(date +%s)
-	disconnect "@$(((now - 3 * 86400) * 1000000))" 401 192.0.2.1 1 1.000 quit 0
-	disconnect "@$(((now - 25 * 3600) * 1000000))" 402 192.0.2.2 1 2.000 quit 0
-	disconnect "@$(((now - 90 * 60) * 1000000))" 403 192.0.2.3 1 4.000 quit 0
-	disconnect "@$(((now - 10 * 60) * 1000000))" 404 192.0.2.4 1 8.000 quit 0
-	disconnect "@$(((now + 3600) * 1000000))" 405 192.0.2.5 1 16.000 quit 0
-	journal_build
 }
 
 # since_gives HELD SPAN...: --since -SPAN --until now takes in HELD seconds, for each.
@@ -594,7 +587,8 @@ usage_error() {
 	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
 	assert_line --partial 'up to 4096 distinct ones'
 	assert_line --partial 'Exit status: 0 success, 64 usage error, 66 cannot open the journal,'
-	assert_line --partial '71 out of memory, 74 cannot read the journal or write the report.'
+	assert_line --partial '71 out of memory, 73 cannot create the output or state file,'
+	assert_line --partial '74 cannot read the journal or write the report.'
 	assert_equal "$stderr" ''
 	run -0 "$REPORT" -V
 	assert_output 'tarpit-report 0.1'

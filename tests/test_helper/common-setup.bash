@@ -10,6 +10,8 @@ TARPIT=$(realpath -m "${TARPIT:-$BATS_TEST_DIRNAME/../tarpit}")
 HELPERS=$BATS_TEST_DIRNAME/test_helper
 # shellcheck source=tests/test_helper/record.bash
 source "$HELPERS/record.bash"
+# shellcheck source=rig/wait.bash
+source "$BATS_TEST_DIRNAME/../rig/wait.bash"
 IN_NS=()           # prefix that runs a command inside a test namespace (journal, syslog)
 LOG_BACKEND=stderr # where records() reads the records of the last session
 SESSION_LIMIT=10   # seconds a session of session_spawn may run before timeout(1) ends it
@@ -35,26 +37,13 @@ common_teardown() {
 	activator_stop
 }
 
-# wait_until SECONDS COMMAND...: run COMMAND every 20 ms until it succeeds; after
-# SECONDS (fractions allowed) give up and fail.
+# wait_until SECONDS COMMAND...: rig/wait.bash's poll_until, run COMMAND every 20 ms
+# until it succeeds; after SECONDS (fractions allowed) give up and fail.  process_gone
+# PID (a zombie counts as gone) comes from there too.
 wait_until() {
-	local limit
-	limit=$((${EPOCHREALTIME/./} + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e6 }')))
-	shift
-	until "$@"; do
-		if ((${EPOCHREALTIME/./} > limit)); then
-			echo "wait_until: still false after the time allowed: $*" >&2
-			return 1
-		fi
-		sleep 0.02
-	done
-}
-
-# process_gone PID: true once PID has exited (a zombie counts as gone).
-process_gone() {
-	local state
-	state=$(ps -o stat= -p "$1") || return 0
-	[[ $state == Z* ]]
+	poll_until "$@" && return 0
+	echo "wait_until: still false after the time allowed: ${*:2}" >&2
+	return 1
 }
 
 # free_port: a TCP port that is free on the IPv4 and IPv6 loopback right now.
