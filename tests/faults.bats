@@ -30,7 +30,8 @@ teardown() {
 session_across_journald_stop() {
 	journald_start_in_syslog_ns
 	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)
-	session_start 'HELO stale.example\r\n' -d 0.05 -t 2 -H mx.test -l "$1"
+	# -t 4: tarpit must outlive the wait for its connect entry, even on a loaded machine
+	session_start 'HELO stale.example\r\n' -d 0.05 -t 4 -H mx.test -l "$1"
 	wait_until 3 journal_has connect
 	local tarpit_pid
 	tarpit_pid=$(session_tarpit_pid)
