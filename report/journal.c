@@ -31,13 +31,15 @@ static bool
 host_still_up(sd_journal *j, const struct host *h, uint64_t until)
 {
 	char match[sizeof("_MACHINE_ID=") + SD_ID128_STRING_MAX];
+	char machine[SD_ID128_STRING_MAX];
 	sd_id128_t boot;
 	int r;
 
 	sd_journal_flush_matches(j);
 	if (!sd_id128_is_null(h->machine)) {
+		/* not SD_ID128_TO_STRING: its {} is a GNU extension to C11 */
 		snprintf(match, sizeof(match), "_MACHINE_ID=%s",
-		    SD_ID128_TO_STRING(h->machine));
+		    sd_id128_to_string(h->machine, machine));
 		if (sd_journal_add_match(j, match, 0) < 0)
 			die(EX_OSERR, "out of memory");
 	}

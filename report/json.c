@@ -131,12 +131,14 @@ json_print_hosts(const struct tally *tl)
 	printf("  \"hosts\": [");
 	for (i = 0; i < tl->hosts.count; i++) {
 		const struct host *h = &hosts[i];
+		char machine[SD_ID128_STRING_MAX];
 
 		printf("%s\n    { \"host\": ", i == 0 ? "" : ",");
 		json_write_string(stdout, h->name);
 		printf(", \"machine_id\": \"%s\", \"sessions\": %" PRIu64
 		    ", \"distinct_addresses\": %" PRIu64 ", \"held_sec\": ",
-		    SD_ID128_TO_STRING(h->machine), h->sessions, h->addresses);
+		    sd_id128_to_string(h->machine, machine), h->sessions,
+		    h->addresses);
 		print_seconds(h->held_ms);
 		printf(", \"still_held\": %" PRIu64 ", \"lost\": %" PRIu64
 		    ", \"resent_records\": %" PRIu64 " }", h->held_now,
