@@ -402,9 +402,9 @@ usage(void)
 	    " (default " DEFAULT_USER ")\n"
 	    "  -h, --help                  print this help and exit\n"
 	    "  -V, --version               print the version and exit\n"
-	    "Exit status: 0 after a session, %d for a usage error, %d if root"
-	    " cannot be dropped.\n",
-	    delay, max_time, helo, greet, EX_USAGE, EX_NOPERM);
+	    "Exit status: 0 after a session, %d for a usage error, %d if the"
+	    " seccomp filter cannot be installed, %d if root cannot be dropped.\n",
+	    delay, max_time, helo, greet, EX_USAGE, EX_OSERR, EX_NOPERM);
 	(void)!write(STDOUT_FILENO, text, strlen(text));
 	exit(EXIT_SUCCESS);
 }
