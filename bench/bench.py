@@ -12,7 +12,8 @@ xinetd/tarpit as it is, on port 25, under rig/xinetd; systemd: real systemd as
 PID 1 in systemd-nspawn with the shipped units, rig/units and rig/nspawn) and
 every build (tarpit,
 tarpit-static, floor) it measures, in the same run, per held connection:
-memory (growth of a memory cgroup around the launcher and its children, and
+memory (growth of a memory cgroup around the launcher and its children, under
+systemd less the container's journald, whose growth is given apart, and
 MemAvailable corrected by the per-CPU free pages of /proc/zoneinfo, less the
 client's own cgroup growth), the USS, PSS and RSS of the session processes (from
 smaps_rollup, all of them), connect-to-banner latency p50/p99 serially and in a
@@ -103,7 +104,7 @@ class Group:
         return [RIG + "/cgroup", "exec", self.path]
 
     def memory(self):
-        return int(read(self.dirs["memory"] + "/memory.usage_in_bytes"))
+        return charged_memory(self.dirs["memory"])
 
     def cpu_ns(self):
         return int(read(self.dirs["cpuacct"] + "/cpuacct.usage"))
@@ -117,6 +118,17 @@ class Group:
 
 
 # --- what the kernel says -----------------------------------------------------------
+
+def charged_memory(memory_dir):
+    """Bytes charged to the memory cgroup tree MEMORY_DIR: its pages (memory.stat's
+    total_rss and total_cache) and its kernel memory.  Not memory.usage_in_bytes,
+    which also counts what the kernel has charged ahead to each of the last few
+    cgroups that allocated on a CPU (up to 63 pages each), a figure that moves by
+    megabytes with whichever units ran last."""
+    stat = dict(line.split() for line in read(memory_dir + "/memory.stat").splitlines())
+    return (int(stat["total_rss"]) + int(stat["total_cache"]) +
+            int(read(memory_dir + "/memory.kmem.usage_in_bytes")))
+
 
 def mem_available_corrected():
     """MemAvailable plus the free pages parked on per-CPU lists, in bytes."""
@@ -171,6 +183,10 @@ class Launcher:
 
     def drained(self):
         return not self.sessions()
+
+    def log_memory(self):
+        """Bytes charged to the log's receiver, None where there is none to measure."""
+        return None
 
 
 class SocketActivate(Launcher):
@@ -251,6 +267,9 @@ class Nspawn(Launcher):
     def dropin(self, unit, name, text):
         run([RIG + "/nspawn", "dropin", self.dir, unit, name], input=text)
 
+    def log_memory(self):
+        return charged_memory(self.group.dirs["memory"] + JOURNALD_CGROUP)
+
     def drained(self):
         if self.sessions():
             return False
@@ -272,6 +291,9 @@ def stop_process(proc, seconds):
             proc.kill()
             proc.wait(5)
 
+
+# journald's own cgroup inside a container's: the log's receiver, measured apart.
+JOURNALD_CGROUP = "/system.slice/systemd-journald.service"
 
 LAUNCHERS = {"sa": SocketActivate, "xinetd": Xinetd, "systemd": Nspawn}
 BUILDS = ("tarpit", "tarpit-static", "floor")
@@ -367,15 +389,32 @@ def read_line(proc, seconds):
     return json.loads(line)
 
 
-def memory_point(bench, group):
+def memory_point(bench, launcher):
     os.sync()
     time.sleep(1)
     avail = []
     for _ in range(5):
         avail.append(mem_available_corrected())
         time.sleep(0.2)
-    return {"cgroup": group.memory(), "avail": statistics.median(avail),
-            "client": bench.client_group.memory()}
+    return {"cgroup": launcher.group.memory(), "log": launcher.log_memory(),
+            "avail": statistics.median(avail), "client": bench.client_group.memory()}
+
+
+def memory_figures(base, loaded, held):
+    """KB per held session: the launcher's cgroup less the log's receiver (shown
+    apart: what journald keeps about each process that logs, none for the floor,
+    which logs nothing), and MemAvailable less the client."""
+    kb = lambda b: round(b / held / 1024, 1)
+    r = {}
+    log = 0
+    if base["log"] is not None:
+        log = loaded["log"] - base["log"]
+        r["journald_kb"] = kb(log)
+    r["cgroup_kb"] = kb(loaded["cgroup"] - base["cgroup"] - log)
+    client_growth = loaded["client"] - base["client"]
+    r["sys_kb"] = kb(base["avail"] - loaded["avail"] - client_growth)
+    r["client_kb"] = kb(client_growth)
+    return r
 
 
 def latency_summary(result):
@@ -386,8 +425,7 @@ def latency_summary(result):
 
 def hold_and_measure(bench, launcher, n, net, cpu_window):
     """Opens n held connections and measures memory, smaps and CPU while held."""
-    group = launcher.group
-    base = memory_point(bench, group)
+    base = memory_point(bench, launcher)
     cmd = launcher.client(["hold", HOST, str(launcher.port), str(n), "--net=%d" % net,
                            "--timeout=%d" % (60 + n // 20), "--hold-max=%d" % (cpu_window + 300)])
     proc = subprocess.Popen(bench.client_group.exec_prefix() + cmd, stdin=subprocess.PIPE,
@@ -396,7 +434,7 @@ def hold_and_measure(bench, launcher, n, net, cpu_window):
         opened = latency_summary(read_line(proc, 90 + n // 20))
         time.sleep(bench.args.settle)
         sessions = launcher.sessions()
-        loaded = memory_point(bench, group)
+        loaded = memory_point(bench, launcher)
         sizes = []
         for pid in sessions:
             try:
@@ -406,15 +444,12 @@ def hold_and_measure(bench, launcher, n, net, cpu_window):
         held = len(sessions)
         r = {"opened": opened, "sessions": held}
         if held:
-            r["cgroup_kb"] = round((loaded["cgroup"] - base["cgroup"]) / held / 1024, 1)
-            client_growth = loaded["client"] - base["client"]
-            r["sys_kb"] = round((base["avail"] - loaded["avail"] - client_growth) / held / 1024, 1)
-            r["client_kb"] = round(client_growth / held / 1024, 1)
+            r.update(memory_figures(base, loaded, held))
         for key in ("uss", "pss", "rss"):
             r[key + "_kb"] = round(statistics.mean(s[key] for s in sizes), 1) if sizes else None
         r["smaps_processes"] = len(sizes)
         if cpu_window > 0 and held:
-            r.update(cpu_measure(group, sessions, cpu_window))
+            r.update(cpu_measure(launcher.group, sessions, cpu_window))
         proc.stdin.write("stop\n")
         proc.stdin.flush()
         r["after"] = read_line(proc, 60)
@@ -641,7 +676,7 @@ def print_goal(rows, cpu_rows):
 
 
 def print_table(rows):
-    head = ("launcher", "build", "held", "cg KB", "x", "sys KB", "x", "USS", "PSS", "RSS",
+    head = ("launcher", "build", "held", "cg KB", "x", "jd KB", "sys KB", "x", "USS", "PSS", "RSS",
             "ser p50", "x", "ser p99", "bur p50", "bur p99", "conn/s", "fail",
             "CPU s/c-h", "x")
     lines = [head]
@@ -657,6 +692,7 @@ def print_table(rows):
         lines.append((
             r["launcher"], r["build"], str(r.get("sessions")),
             fmt(r.get("cgroup_kb")), ratio(r.get("cgroup_kb"), f.get("cgroup_kb")),
+            fmt(r.get("journald_kb")),
             fmt(r.get("sys_kb")), ratio(r.get("sys_kb"), f.get("sys_kb")),
             fmt(r.get("uss_kb")), fmt(r.get("pss_kb")), fmt(r.get("rss_kb")),
             fmt(r["serial"]["p50_ms"], "%.2f"),
