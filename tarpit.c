@@ -96,6 +96,7 @@
 
 #define JOURNAL_SOCKET    "/run/systemd/journal/socket"
 #define SYSLOG_SOCKET     "/dev/log"
+#define DEV_NULL          "/dev/null"
 #define SYSLOG_HEADER_MAX 32   /* octets of "<PRI>tarpit[PID]: " */
 
 #define NO_DEADLINE       INT64_MAX
@@ -268,12 +269,21 @@ hostname_valid(const char *name)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == len;
 }
 
+/*
+ * Whether a line on stderr would reach the client or nobody: fd 2 is a
+ * socket (xinetd hands over the connection as fd 2 too), /dev/null (the
+ * shipped unit's StandardError=null, which spares journald a stream for
+ * every held session) or closed.  Such lines go to syslog instead.
+ */
 static bool
-fd_is_socket(int fd)
+stderr_unread(void)
 {
-	struct stat st;
+	struct stat st, null;
 
-	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	if (fstat(STDERR_FILENO, &st) != 0 || S_ISSOCK(st.st_mode))
+		return true;
+	return S_ISCHR(st.st_mode) && stat(DEV_NULL, &null) == 0 &&
+	    st.st_rdev == null.st_rdev;
 }
 
 /*
@@ -303,10 +313,7 @@ syslog_line(int priority, const char *line)
 	close(fd);
 }
 
-/*
- * Errors before the session go to stderr, except when stderr is the client
- * (xinetd hands over the socket as fd 2): then to syslog.
- */
+/* Errors before the session go to stderr, or to syslog where it is unread. */
 static void __attribute__((noreturn, format(printf, 2, 3)))
 die(int status, const char *fmt, ...)
 {
@@ -318,7 +325,7 @@ die(int status, const char *fmt, ...)
 	vsnprintf(line + prefix, sizeof(line) - prefix - 1, fmt, ap);
 	va_end(ap);
 	len = strlen(line);
-	if (fd_is_socket(STDERR_FILENO)) {
+	if (stderr_unread()) {
 		syslog_line(LOG_ERR, line + prefix);
 	} else {
 		line[len++] = '\n';
@@ -643,7 +650,7 @@ log_open(enum log_target target)
 		target = journal_present() ? TARGET_JOURNAL : TARGET_SYSLOG;
 		break;
 	case TARGET_STDERR:
-		if (fd_is_socket(STDERR_FILENO))
+		if (stderr_unread())
 			target = TARGET_SYSLOG;
 		break;
 	default:

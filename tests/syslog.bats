@@ -67,6 +67,44 @@ teardown() {
 	assert_output --regexp '(-d|--delay)'
 }
 
+# with_stderr TARGET CMD...: CMD in the syslog namespace with fd 2 as TARGET says:
+# a path, or "closed" (run's own 2>&1 would otherwise take fd 2).
+with_stderr() {
+	local target=$1
+	shift
+	if [[ $target == closed ]]; then
+		in_syslog_ns sh -c 'exec "$@" 2>&-' sh "$@"
+	else
+		in_syslog_ns sh -c 'target=$1; shift; exec "$@" 2>"$target"' sh "$target" "$@"
+	fi
+}
+
+@test "with fd 2 /dev/null, as under the shipped unit, a usage error goes to syslog" {
+	local value=bogus$RANDOM
+	run -64 with_stderr /dev/null "$TARPIT" -d "$value"
+	assert_output ''
+	wait_until 5 grep -q "$value" "$SYSLOG_FILE"
+	run -0 grep "$value" "$SYSLOG_FILE"
+	assert_output --regexp '^<19>tarpit\[[0-9]+\]: .*(-d|--delay)'
+}
+
+@test "with fd 2 closed, a usage error goes to syslog" {
+	local value=bogus$RANDOM
+	run -64 with_stderr closed "$TARPIT" -d "$value"
+	wait_until 5 grep -q "$value" "$SYSLOG_FILE"
+}
+
+@test "with fd 2 a file, a usage error goes there and not to syslog" {
+	local value=bogus$RANDOM later=later$RANDOM
+	run -64 with_stderr "$BATS_TEST_TMPDIR/err" "$TARPIT" -d "$value"
+	run -0 grep -c "$value" "$BATS_TEST_TMPDIR/err"
+	assert_output 1
+	# syslog gets a later line, so the first would have been there before it
+	run -64 with_stderr /dev/null "$TARPIT" -d "$later"
+	wait_until 5 grep -q "$later" "$SYSLOG_FILE"
+	run -1 grep -q "$value" "$SYSLOG_FILE"
+}
+
 @test "every log target is accepted: auto, journal, syslog, stderr, none" {
 	for target in auto journal syslog stderr none; do
 		session 'QUIT\r\n' -l "$target"
