@@ -192,6 +192,29 @@ security_score() {
 	assert_output tarpit
 }
 
+@test "an instance's stderr is /dev/null, so journald keeps no stream for it" {
+	local pid
+	hold_session stderr.example 127.0.0.1
+	pid=$(unit_property "$HELD_UNIT" MainPID)
+	run -0 in_container readlink "/proc/$pid/fd/2"
+	assert_output /dev/null
+}
+
+@test "a wrong option in ExecStart= reaches the journal as one line at priority err" {
+	local value=bogus$RANDOM out=$BATS_TEST_TMPDIR/wrong.out
+	unit_dropin tarpit@.service test-wrong \
+		"[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d $value\n"
+	run -0 nsenter -t "$NSPAWN_LEADER" -n -- python3 "$HELPERS/smtpclient.py" \
+		127.0.0.1 "$NSPAWN_PORT" eof
+	refute_output --partial "$value"
+	wait_until 10 in_container journalctl -q --no-pager SYSLOG_IDENTIFIER=tarpit \
+		PRIORITY=3 --grep "$value"
+	run -0 in_container journalctl -q --no-pager -o cat SYSLOG_IDENTIFIER=tarpit \
+		PRIORITY=3 --grep "$value"
+	assert_equal "${#lines[@]}" 1
+	assert_output --regexp "(-d|--delay).*$value"
+}
+
 @test "an instance gets a memory cgroup capped at 2M and a pids cgroup capped at one task" {
 	local pid cgroup
 	hold_session cgroups.example 127.0.0.1
