@@ -184,15 +184,19 @@ lint:
 	done
 
 # What one held connection costs, against the cheapest possible holder
-# (bench/README.md).  N connections under each of LAUNCHERS; root.
+# (bench/README.md).  N connections under each of LAUNCHERS, then LARGE_N
+# under real systemd alone (LARGE_N=0 leaves that out); root.
 N = 1000
 LAUNCHERS = sa,xinetd,systemd
+LARGE_N = 4096
 bench/floor: bench/floor.c
 	$(MUSL_CC) -static -Os -s -o $@ bench/floor.c
 bench:
 	tools/install-deps check
 	$(MAKE) tarpit tarpit-static bench/floor
 	python3 bench/bench.py -n $(N) --launchers $(LAUNCHERS)
+	[ "$(LARGE_N)" = 0 ] || python3 bench/bench.py -n $(LARGE_N) --launchers systemd \
+	    --serial 50 --burst 100 --cpu-pair-window 0
 # The per-instance price of each systemd hardening option.
 bench-hardening:
 	tools/install-deps check
