@@ -379,7 +379,7 @@ since_gives() {
 	assert_json 'd["sessions"], d["held_sec"]' '[1, 2.0]'
 }
 
-@test "a time of day alone is today's, local or UTC, and so is 'today UTC'" {
+@test "a time of day alone with UTC is today's in UTC, and so is 'today UTC'" {
 	local today
 	today=$(date -u +%Y-%m-%d)
 	disconnect "@$(($(date -u -d "$today 00:00:01" +%s) * 1000000))" 601 192.0.2.1 1 1.000 quit 0
@@ -389,10 +389,22 @@ since_gives() {
 	assert_json 'd["held_sec"]' 1.0
 	run -0 report --json --since 'today UTC' --until '00:00:01.5Z'
 	assert_json 'd["held_sec"]' 1.0
-	TZ=CET-1 run -0 report --json --since 01:00:02 --until 'tomorrow UTC'
-	assert_json 'd["held_sec"]' 2.0
 	run -0 report --json --since "$(date -u +%a) 00:00:01 UTC"
 	assert_json 'd["held_sec"]' 3.0
+}
+
+# The records are placed on the zone's own date, which from 23:00 UTC is a day
+# ahead of UTC's.
+@test "a time of day alone is today's in the local zone" {
+	local today
+	today=$(TZ=CET-1 date +%Y-%m-%d)
+	disconnect "@$(($(TZ=CET-1 date -d "$today 01:00:01" +%s) * 1000000))" 603 192.0.2.3 1 1.000 quit 0
+	disconnect "@$(($(TZ=CET-1 date -d "$today 01:00:02" +%s) * 1000000))" 604 192.0.2.4 1 2.000 quit 0
+	journal_build
+	TZ=CET-1 run -0 report --json --since 01:00:02 --until tomorrow
+	assert_json 'd["held_sec"]' 2.0
+	TZ=CET-1 run -0 report --json --since 01:00:01 --until 01:00:02
+	assert_json 'd["held_sec"]' 1.0
 }
 
 @test "today, yesterday and tomorrow begin at local midnight" {
