@@ -49,9 +49,22 @@ static const struct host_metric {
 };
 
 /*
+ * A label value as the text format has it: '"' and '\\' escaped.  A name is
+ * printable ASCII when read (sanitize_for_terminal), so it has no line feed.
+ */
+static void
+prometheus_print_label_value(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+}
+
+/*
  * Each host's share, labelled by its _HOSTNAME, in metrics of their own so
- * that summing one over its hosts gives the total.  The names are made
- * printable without '"' or '\\' when read, so they need no escaping here.
+ * that summing one over its hosts gives the total.
  */
 static void
 prometheus_print_hosts(const struct tally *tl)
@@ -67,7 +80,9 @@ prometheus_print_hosts(const struct tally *tl)
 			uint64_t value = *(const uint64_t *)(const void *)
 			    ((const char *)&hosts[i] + hm->offset);
 
-			printf("%s{host=\"%s\"} ", hm->name, hosts[i].name);
+			printf("%s{host=\"", hm->name);
+			prometheus_print_label_value(hosts[i].name);
+			printf("\"} ");
 			if (hm->ms)
 				print_seconds(value);
 			else

@@ -550,6 +550,16 @@ EOF
 	assert_line 'tarpit_host_sessions_held{host="a.example"} 1'
 }
 
+@test "--prometheus escapes the quote and the backslash of a host's name in its label" {
+	on_host 0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d 'q"uo\\te' $BOOT_A disconnect 1 801 192.0.2.1 1 1.000 quit 0
+	journal_build
+	run -0 report --json
+	assert_json '[h["host"] for h in d["hosts"]]' '["q\"uo\\te"]'
+	run -0 report --prometheus
+	prometheus_check
+	assert_line 'tarpit_host_sessions_total{host="q\"uo\\te"} 1'
+}
+
 # usage_error EXPECTED-LINE ARGS...: exit 64, nothing on stdout, EXPECTED-LINE alone on stderr.
 usage_error() {
 	local want=$1
