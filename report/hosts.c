@@ -44,19 +44,28 @@ host_index(const struct tally *tl, const struct host *h)
 	return table_index(&tl->hosts, &h->link);
 }
 
-/* The name the host's entries give themselves, made safe to print. */
+/* The name in a "_HOSTNAME=name" field, made safe to print; false if none. */
+bool
+host_name_of_field(char *name, size_t size, const void *data, size_t len)
+{
+	static const char field[] = HOSTNAME_FIELD "=";
+
+	if (len <= sizeof(field) - 1)
+		return false;
+	sanitize_for_terminal(name, size, (const char *)data + sizeof(field) - 1,
+	    len - (sizeof(field) - 1));
+	return true;
+}
+
+/* The name the host's entries give themselves. */
 static void
 host_name_read(struct host *h, sd_journal *j)
 {
-	static const char field[] = "_HOSTNAME=";
 	const void *data;
 	size_t len;
 
-	if (sd_journal_get_data(j, "_HOSTNAME", &data, &len) < 0 ||
-	    len <= sizeof(field) - 1)
-		return;
-	sanitize_for_terminal(h->name, sizeof(h->name),
-	    (const char *)data + sizeof(field) - 1, len - (sizeof(field) - 1));
+	if (sd_journal_get_data(j, HOSTNAME_FIELD, &data, &len) >= 0)
+		(void)host_name_of_field(h->name, sizeof(h->name), data, len);
 }
 
 /* The host of the record at the journal's current entry, new or known. */

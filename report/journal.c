@@ -11,7 +11,6 @@
  */
 #define _GNU_SOURCE
 
-#include <errno.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -56,20 +55,11 @@ host_still_up(sd_journal *j, const struct host *h, uint64_t until)
  * of no host seen in this run (one a --state brought) goes by the journal's
  * last entry, as in a journal of one host.
  */
-static bool
-open_session_held(const struct tally *tl, const struct open_session *s,
-    const struct host *last)
-{
-	const struct host *h = s->host < tl->hosts.count ?
-	    (const struct host *)table_entry(&tl->hosts, s->host) : last;
-
-	return h->up && sd_id128_equal(s->key.boot, h->boot);
-}
-
 void
 journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 {
 	struct host journal_host, *h;
+	const struct host *judge;
 	struct open_session *s;
 	size_t i;
 
@@ -88,7 +78,8 @@ journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 			continue;
 		h = s->host < tl->hosts.count ? (struct host *)table_entry(
 		    &tl->hosts, s->host) : NULL;
-		if (open_session_held(tl, s, &journal_host)) {
+		judge = h != NULL ? h : &journal_host;
+		if (judge->up && sd_id128_equal(s->key.boot, judge->boot)) {
 			tl->held_now++;
 			if (h != NULL)
 				h->held_now++;
@@ -107,19 +98,16 @@ journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 static void
 journal_check_host(sd_journal *j, const char *host)
 {
-	static const char field[] = "_HOSTNAME=";
 	char known[HOSTS_NAMED_MAX * (HOST_NAME_TEXT_MAX + 2) + 4] = "";
 	char name[HOST_NAME_TEXT_MAX + 1];
 	const void *data;
 	size_t len, n = 0;
 
-	if (sd_journal_query_unique(j, "_HOSTNAME") < 0)
+	if (sd_journal_query_unique(j, HOSTNAME_FIELD) < 0)
 		die(EX_OSERR, "out of memory");
 	SD_JOURNAL_FOREACH_UNIQUE(j, data, len) {
-		if (len <= sizeof(field) - 1)
+		if (!host_name_of_field(name, sizeof(name), data, len))
 			continue;
-		sanitize_for_terminal(name, sizeof(name), (const char *)data +
-		    sizeof(field) - 1, len - (sizeof(field) - 1));
 		if (strcmp(name, host) == 0)
 			return;
 		if (n++ < HOSTS_NAMED_MAX)
@@ -134,10 +122,10 @@ journal_check_host(sd_journal *j, const char *host)
 static void
 journal_match_host(sd_journal *j, const char *host)
 {
-	char match[sizeof("_HOSTNAME=") + HOST_NAME_TEXT_MAX];
+	char match[sizeof(HOSTNAME_FIELD "=") + HOST_NAME_TEXT_MAX];
 
 	journal_check_host(j, host);
-	snprintf(match, sizeof(match), "_HOSTNAME=%s", host);
+	snprintf(match, sizeof(match), HOSTNAME_FIELD "=%s", host);
 	if (sd_journal_add_match(j, match, 0) < 0)
 		die(EX_OSERR, "out of memory");
 }

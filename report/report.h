@@ -36,6 +36,7 @@
 #define ADDRESS_TEXT_MAX   45     /* characters: INET6_ADDRSTRLEN - 1 */
 #define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
 #define HOST_NAME_TEXT_MAX 64     /* characters of a _HOSTNAME: Linux's limit */
+#define HOSTNAME_FIELD "_HOSTNAME" /* the journal's name of the writing host */
 
 /*
  * Hold times are counted in a histogram fine enough for the median: one
@@ -322,6 +323,7 @@ const char *intervals_unit(const struct intervals *in);
 /* hosts.c */
 void hosts_init(struct tally *tl);
 void hosts_free(struct tally *tl);
+bool host_name_of_field(char *name, size_t size, const void *data, size_t len);
 struct host *host_of(struct tally *tl, sd_journal *j, const struct record *r);
 bool host_resent(struct host *h, const struct record *r);
 void host_note_boot(struct host *h, const struct record *r);
