@@ -108,13 +108,13 @@ host_resent(struct host *h, const struct record *r)
 }
 
 /*
- * The host's boot is that of its last record: its sessions of an earlier
- * boot still open at the end never ended in the log (journal_settle_open).
+ * The host's boot is that of its last record (last.boot): its sessions of an
+ * earlier boot still open at the end never ended in the log
+ * (journal_settle_open).
  */
 void
 host_note_boot(struct host *h, const struct record *r)
 {
-	h->boot = r->stamp.boot;
 	h->last = r->stamp;
 	h->last_disconnect = r->disconnect;
 	h->last_pid = r->pid;

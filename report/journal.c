@@ -46,7 +46,7 @@ host_still_up(sd_journal *j, const struct host *h, uint64_t until)
 	    sd_journal_seek_realtime_usec(j, until);
 	return r >= 0 && sd_journal_previous(j) > 0 &&
 	    sd_journal_get_monotonic_usec(j, NULL, &boot) >= 0 &&
-	    h->seen && sd_id128_equal(boot, h->boot);
+	    h->seen && sd_id128_equal(boot, h->last.boot);
 }
 
 /*
@@ -64,7 +64,7 @@ journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 	size_t i;
 
 	memset(&journal_host, 0, sizeof(journal_host));
-	journal_host.boot = tl->boot;
+	journal_host.last.boot = tl->boot;
 	journal_host.seen = tl->boot_seen;
 	journal_host.up = host_still_up(j, &journal_host, until);
 	for (i = 0; i < tl->hosts.count; i++) {
@@ -79,7 +79,7 @@ journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 		h = s->host < tl->hosts.count ? (struct host *)table_entry(
 		    &tl->hosts, s->host) : NULL;
 		judge = h != NULL ? h : &journal_host;
-		if (judge->up && sd_id128_equal(s->key.boot, judge->boot)) {
+		if (judge->up && sd_id128_equal(s->key.boot, judge->last.boot)) {
 			tl->held_now++;
 			if (h != NULL)
 				h->held_now++;

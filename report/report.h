@@ -155,7 +155,6 @@ struct host {
 	struct link link;
 	sd_id128_t machine;       /* the key */
 	char name[HOST_NAME_TEXT_MAX + 1];  /* its first _HOSTNAME, or "" */
-	sd_id128_t boot;          /* of its last record */
 	struct stamp last;        /* its last record's, and what it said: */
 	bool last_disconnect;
 	uint32_t last_pid;
