@@ -82,15 +82,12 @@ hosts_boot() {
 # host_start ROLE: boot the host's container in the background, with the report and
 # the docs of the install too.  Its /var is a directory of ours that outlives the
 # container, as a disk would: the journal and the uploader's state survive a reboot.
-# nspawn's seccomp filter refuses bpf(2), and without it the container's systemd
-# finds no BPF firewall and runs every unit with IPAddressAllow=/IPAddressDeny=
-# unfiltered, without a word: allowed, as on a real host.
 host_start() {
 	local role=$1 dir
 	dir=$(host_dir "$role")
 	mkdir -p "$dir/var/log/journal"
 	"$RIG/units" boot "$dir" "$(host_name "$role")" "$HOSTS_DEST" \
-		--network-zone="$HOSTS_ZONE" --system-call-filter=bpf --bind="$dir/var:/var" \
+		--network-zone="$HOSTS_ZONE" --bind="$dir/var:/var" \
 		--overlay-ro="/usr/local/bin:$HOSTS_DEST/usr/local/bin:/usr/local/bin" \
 		--overlay-ro="/usr/local/share:$HOSTS_DEST/usr/local/share:/usr/local/share" \
 		3>&- &
