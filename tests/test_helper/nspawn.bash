@@ -44,6 +44,17 @@ in_container_net() {
 	"$RIG/nspawn" net "$NSPAWN_DIR" "$@"
 }
 
+# container_layout: v1 or v2, the cgroup layout the container's systemd sees.
+container_layout() {
+	"$RIG/nspawn" layout "$NSPAWN_DIR"
+}
+
+# container_has_controllers: units get the memory and pids controllers.  Not so in
+# a v2 container on a host that keeps them on v1 (rig/unified).
+container_has_controllers() {
+	[[ $(container_layout) == v1 ]] || in_container grep -qw memory /sys/fs/cgroup/cgroup.controllers
+}
+
 # unit_dropin UNIT NAME TEXT: /etc/systemd/system/UNIT.d/NAME.conf inside holds TEXT
 # (printf %b escapes), then daemon-reload.
 unit_dropin() {
