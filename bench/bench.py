@@ -30,6 +30,7 @@ client connects to 127.0.0.1 there; everything it starts it stops.
 """
 import argparse
 import datetime
+import glob
 import hashlib
 import json
 import os
@@ -90,24 +91,37 @@ def read(path):
 # --- cgroups: rig/cgroup ------------------------------------------------------------
 
 class Group:
-    """A cgroup of one name in every hierarchy (rig/cgroup), described by the file
-    PATH: made here when NAME is given, else one a rig command made."""
+    """A cgroup of one's own (rig/cgroup), described by the file PATH: made here when
+    NAME is given, else one a rig command made.  On cgroup v1, v2, or a transient
+    scope where systemd is PID 1: rig/cgroup knows which, and where its files are."""
 
     def __init__(self, path, name=None):
         self.path = path
         if name:
             run([RIG + "/cgroup", "create", path, name])
-        self.dirs = {d.split("/")[4]: d for d in read(path).split()}
 
     def exec_prefix(self):
         """What runs a command inside the group."""
         return [RIG + "/cgroup", "exec", self.path]
 
+    def dir(self, hierarchy):
+        return run([RIG + "/cgroup", "dir", self.path, hierarchy]).stdout.strip()
+
     def memory(self):
-        return charged_memory(self.dirs["memory"])
+        return charged_memory(self.dir("memory"))
+
+    def log_memory(self):
+        """What journald, somewhere in this group's tree (a container's), is charged."""
+        found = glob.glob(self.dir("memory") + "/**/" + JOURNALD_UNIT, recursive=True)
+        if len(found) != 1:
+            raise RuntimeError("not one %s under %s: %s" % (JOURNALD_UNIT, self.path, found))
+        return charged_memory(found[0])
 
     def cpu_ns(self):
-        return int(read(self.dirs["cpuacct"] + "/cpuacct.usage"))
+        d = self.dir("cpuacct")
+        if os.path.exists(d + "/cpuacct.usage"):
+            return int(read(d + "/cpuacct.usage"))
+        return int(stat_fields(d + "/cpu.stat")["usage_usec"]) * 1000
 
     def pids(self):
         return {int(p) for p in run([RIG + "/cgroup", "pids", self.path]).stdout.split()}
@@ -117,17 +131,37 @@ class Group:
             log("could not remove the cgroups of %s" % self.path)
 
 
+def cgroup_layout():
+    """What the memory figures come from: v1, v2, or systemd (a server: v2 under
+    systemd as PID 1, on these tools), as rig/cgroup says."""
+    layout = run([RIG + "/cgroup", "layout"]).stdout.strip()
+    if layout == "systemd":
+        v2 = subprocess.run(["stat", "-fc", "%T", "/sys/fs/cgroup"], capture_output=True,
+                            text=True).stdout.strip() == "cgroup2fs"
+        return "systemd-v2" if v2 else "systemd-v1"
+    return layout
+
+
 # --- what the kernel says -----------------------------------------------------------
 
+def stat_fields(path):
+    return dict(line.split() for line in read(path).splitlines())
+
+
 def charged_memory(memory_dir):
-    """Bytes charged to the memory cgroup tree MEMORY_DIR: its pages (memory.stat's
-    total_rss and total_cache) and its kernel memory.  Not memory.usage_in_bytes,
-    which also counts what the kernel has charged ahead to each of the last few
-    cgroups that allocated on a CPU (up to 63 pages each), a figure that moves by
-    megabytes with whichever units ran last."""
-    stat = dict(line.split() for line in read(memory_dir + "/memory.stat").splitlines())
-    return (int(stat["total_rss"]) + int(stat["total_cache"]) +
-            int(read(memory_dir + "/memory.kmem.usage_in_bytes")))
+    """Bytes charged to the memory cgroup tree MEMORY_DIR: its pages and its kernel
+    memory.  On v1, memory.stat's total_rss and total_cache, and
+    memory.kmem.usage_in_bytes; on v2, memory.stat's anon, file, kernel and sock.
+    Not memory.usage_in_bytes or memory.current, which also count what the kernel
+    has charged ahead to each of the last few cgroups that allocated on a CPU (up to
+    63 pages each), a figure that moves by megabytes with whichever units ran last."""
+    stat = stat_fields(memory_dir + "/memory.stat")
+    if "total_rss" in stat:
+        return (int(stat["total_rss"]) + int(stat["total_cache"]) +
+                int(read(memory_dir + "/memory.kmem.usage_in_bytes")))
+    if "kernel" not in stat:
+        raise RuntimeError("%s: no memory controller here (v2 without it?)" % memory_dir)
+    return int(stat["anon"]) + int(stat["file"]) + int(stat["kernel"]) + int(stat["sock"])
 
 
 def mem_available_corrected():
@@ -268,7 +302,7 @@ class Nspawn(Launcher):
         run([RIG + "/nspawn", "dropin", self.dir, unit, name], input=text)
 
     def log_memory(self):
-        return charged_memory(self.group.dirs["memory"] + JOURNALD_CGROUP)
+        return self.group.log_memory()
 
     def drained(self):
         if self.sessions():
@@ -293,7 +327,7 @@ def stop_process(proc, seconds):
 
 
 # journald's own cgroup inside a container's: the log's receiver, measured apart.
-JOURNALD_CGROUP = "/system.slice/systemd-journald.service"
+JOURNALD_UNIT = "systemd-journald.service"
 
 LAUNCHERS = {"sa": SocketActivate, "xinetd": Xinetd, "systemd": Nspawn}
 BUILDS = ("tarpit", "tarpit-static", "floor")
@@ -775,7 +809,8 @@ def machine():
     return {"kernel": os.uname().release, "cpus": os.cpu_count(),
             "cpu": cpu.group(1) if cpu else None,
             "mem_total_mb": int(mem.group(1)) // 1024 if mem else None,
-            "systemd": run(["systemctl", "--version"]).stdout.splitlines()[0]}
+            "systemd": run(["systemctl", "--version"]).stdout.splitlines()[0],
+            "cgroup_layout": cgroup_layout()}
 
 
 def main():
@@ -852,10 +887,10 @@ def main():
     with open(path, "w") as f:
         json.dump(result, f, indent=1)
         f.write("\n")
-    print("%s, N=%d, %s, %d CPUs, %s; %.0f s" % (result["machine"]["systemd"], args.n,
-                                                result["machine"]["kernel"],
-                                                result["machine"]["cpus"], result["commit"],
-                                                result["duration_sec"]))
+    print("%s, N=%d, %s, cgroup %s, %d CPUs, %s; %.0f s" % (
+        result["machine"]["systemd"], args.n, result["machine"]["kernel"],
+        result["machine"]["cgroup_layout"], result["machine"]["cpus"], result["commit"],
+        result["duration_sec"]))
     if args.hardening:
         print_hardening(result["hardening"])
     else:
