@@ -246,7 +246,17 @@ install:
 	    install -m 644 units/journal/$$f $(DESTDIR)$(DOCDIR)/journal/$$f || exit 1; \
 	done
 
-install-xinetd: install
+# xinetd/tarpit does nothing without xinetd, which nothing here installs: the
+# target stops first with one line saying how to install it (without its
+# recommends, which bring rsyslog).  Only for an install into this machine:
+# with DESTDIR (staging, a package) the files are for another root, whose
+# xinetd is not this one's.  XINETD is where it is looked for.
+XINETD = /usr/sbin/xinetd
+install-xinetd:
+	@[ -n "$(DESTDIR)" ] || [ -x "$(XINETD)" ] || { echo "tarpit: xinetd is" \
+	    "not installed (no $(XINETD)); install it with: apt-get install" \
+	    "--no-install-recommends xinetd" >&2; exit 1; }
+	$(MAKE) install
 	mkdir -p $(DESTDIR)$(XINETDDIR)
 	sed 's|= $(SHIPPED_BINDIR)/tarpit|= $(BINDIR)/tarpit|' xinetd/tarpit \
 	    > $(DESTDIR)$(XINETDDIR)/tarpit
