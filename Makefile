@@ -135,18 +135,23 @@ fuzz: tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 SANITIZER_TESTS = dialogue.bats environment.bats greeting.bats journal.bats logging.bats \
     socket.bats syslog.bats trickle.bats usage.bats
 VALGRIND_TESTS = dialogue.bats socket.bats
-# Installs what the tests need (as root) before it builds anything.
+# Installs what the tests need (as root) before it builds anything.  Every run
+# goes to its end even when one before it failed; then tests/run-all lists the
+# failures of all of them and make check fails.  make fuzz is named through
+# FUZZ_RUN: make runs a line that names $(MAKE) itself even under make -n, and
+# this line runs every suite.
+FUZZ_RUN = $(MAKE) fuzz
 check:
 	tools/install-deps check
 	$(MAKE) tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report \
 	    tarpit-report-asan tarpit-report-debug \
 	    tests/sandbox-probe tests/sandbox-probe-static
-	tests/run ./tarpit ./tarpit-static
-	TESTS="$(SANITIZER_TESTS)" tests/run ./tarpit-asan
-	TESTS="$(VALGRIND_TESTS)" tests/run tests/valgrind-tarpit
-	TARPIT_REPORT=./tarpit-report-asan TESTS=report.bats tests/run ./tarpit
-	TARPIT_REPORT=tests/valgrind-report TESTS=report.bats tests/run ./tarpit
-	$(MAKE) fuzz
+	tests/run-all 'tests/run ./tarpit ./tarpit-static' \
+	    'TESTS="$(SANITIZER_TESTS)" tests/run ./tarpit-asan' \
+	    'TESTS="$(VALGRIND_TESTS)" tests/run tests/valgrind-tarpit' \
+	    'TARPIT_REPORT=./tarpit-report-asan TESTS=report.bats tests/run ./tarpit' \
+	    'TARPIT_REPORT=tests/valgrind-report TESTS=report.bats tests/run ./tarpit' \
+	    '$(FUZZ_RUN)'
 
 # make, make install, make demo and make check as the README has them, each on
 # a fresh Debian 12 minbase in nspawn (tools/fresh-check); root, 15-25 min.
