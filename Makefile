@@ -74,7 +74,10 @@ demo:
 	tools/install-deps demo
 	$(MAKE) tarpit
 	@echo "tarpit on 127.0.0.1:$(DEMO_PORT); from another terminal:" \
-	    "swaks --server 127.0.0.1:$(DEMO_PORT).  Ctrl-C stops it."
+	    "swaks --server 127.0.0.1:$(DEMO_PORT) --to someone@example.org"
+	@echo "swaks times out three times, 30 s each: that is the catch." \
+	    "Here, its event=disconnect line says how long it was held." \
+	    "Ctrl-C stops it."
 	systemd-socket-activate --inetd -a -l 127.0.0.1:$(DEMO_PORT) \
 	    ./tarpit -d 2 -l stderr
 
