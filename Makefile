@@ -138,6 +138,10 @@ fuzz: tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 SANITIZER_TESTS = dialogue.bats environment.bats greeting.bats journal.bats logging.bats \
     socket.bats syslog.bats trickle.bats usage.bats
 VALGRIND_TESTS = dialogue.bats socket.bats
+# The suites that boot real systemd in nspawn run once more on a server's cgroup
+# layout, pure v2 (rig/unified), with the default build.  On a host with
+# systemd as PID 1 that is the layout they already ran on.
+NSPAWN_TESTS = systemd.bats metrics.bats many-hosts.bats mta.bats rig.bats
 # Installs what the tests need (as root) before it builds anything.  Every run
 # goes to its end even when one before it failed; then tests/run-all lists the
 # failures of all of them and make check fails.  make fuzz is named through
@@ -150,6 +154,7 @@ check:
 	    tarpit-report-asan tarpit-report-debug \
 	    tests/sandbox-probe tests/sandbox-probe-static
 	tests/run-all 'tests/run ./tarpit ./tarpit-static' \
+	    'TESTS="$(NSPAWN_TESTS)" rig/unified tests/run ./tarpit' \
 	    'TESTS="$(SANITIZER_TESTS)" tests/run ./tarpit-asan' \
 	    'TESTS="$(VALGRIND_TESTS)" tests/run tests/valgrind-tarpit' \
 	    'TARPIT_REPORT=./tarpit-report-asan TESTS=report.bats tests/run ./tarpit' \
@@ -161,6 +166,12 @@ check:
 # Not in CI: it takes most of CI's time by itself.
 fresh-check:
 	tools/fresh-check
+
+# make demo, make install and the nspawn-based suites on a real Debian 12
+# server (systemd as PID 1, cgroup v2) under qemu without KVM
+# (tools/server-check); root, about an hour.  Not in CI, for its length.
+server-check:
+	tools/server-check
 
 # Static analysis; CI runs it.  The clang-tidy checks left out, and why:
 # reserved-identifier (_GNU_SOURCE is how the feature macros are asked for),
@@ -288,4 +299,4 @@ clean:
 	    tests/sandbox-probe-static tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 	rm -rf tests/fuzz/work tests/fuzz/work-report
 
-.PHONY: all bench bench-clients bench-hardening bench-smoke check demo deps fresh-check fuzz lint install install-xinetd uninstall clean
+.PHONY: all bench bench-clients bench-hardening bench-smoke check demo deps fresh-check fuzz lint install install-xinetd server-check uninstall clean
