@@ -601,6 +601,11 @@ peer_from_environment(struct session *s, const char *addr_name,
 	return true;
 }
 
+/*
+ * The socket's own answer first.  Only where it has none, the accepting server's:
+ * fd 0 not a socket (ENOTSOCK), or a peer already gone (ENOTCONN), as when a
+ * flood makes an instance start after its client has left.
+ */
 static void
 peer_find(struct session *s)
 {
@@ -625,8 +630,6 @@ peer_find(struct session *s)
 			s->port = ntohs(sin6->sin6_port);
 			return;
 		}
-	} else if (errno != ENOTSOCK) {
-		return;
 	}
 	if (!peer_from_environment(s, "REMOTE_ADDR", "REMOTE_PORT") &&
 	    !peer_from_environment(s, "TCPREMOTEIP", "TCPREMOTEPORT"))

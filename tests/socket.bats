@@ -54,6 +54,30 @@ assert_peer_logged() {
 	assert_peer_logged 127.0.0.1
 }
 
+@test "a peer gone before tarpit looks (ENOTCONN) is logged by REMOTE_ADDR and REMOTE_PORT" {
+	# tarpit starts only once getpeername on its socket fails (at most 10 s), as when
+	# a flood starts an instance after its client has reset
+	local real=$TARPIT
+	TARPIT=$BATS_TEST_TMPDIR/after-reset
+	printf '#!/bin/sh
+python3 -c "%s"
+exec "%s" "$@"
+' "import os, socket, time
+s = socket.socket(fileno=os.dup(0))
+for _ in range(500):
+    try:
+        s.getpeername()
+    except OSError:
+        break
+    time.sleep(0.02)" "$real" >"$TARPIT"
+	chmod +x "$TARPIT"
+	activator_start 127.0.0.1 -E REMOTE_ADDR=192.0.2.99 -E REMOTE_PORT=9 -H mx.test -l stderr
+	run -0 client 127.0.0.1 "$PORT" reset
+	await_record disconnect 12
+	load_record connect
+	assert_equal "${REC[remote_addr]} ${REC[remote_port]}" '192.0.2.99 9'
+}
+
 @test "a client that speaks before the banner is logged with pregreet=1" {
 	# tarpit starts only once the client's line is there (at most 10 s), or on a
 	# loaded machine it may look before the client has sent it
