@@ -169,7 +169,8 @@ fresh-check:
 
 # make demo, make install and the nspawn-based suites on a real Debian 12
 # server (systemd as PID 1, cgroup v2) under qemu without KVM
-# (tools/server-check); root, about an hour.  Not in CI, for its length.
+# (tools/server-check); root, 30 minutes (the image first: about 11).  Not
+# in CI, for its length.
 server-check:
 	tools/server-check
 
