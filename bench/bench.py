@@ -132,14 +132,10 @@ class Group:
 
 
 def cgroup_layout():
-    """What the memory figures come from: v1, v2, or systemd (a server: v2 under
-    systemd as PID 1, on these tools), as rig/cgroup says."""
+    """What the memory figures come from: v1, v2, or systemd-v2 (a server: systemd as
+    PID 1, which rig/cgroup accepts on cgroup v2 alone)."""
     layout = run([RIG + "/cgroup", "layout"]).stdout.strip()
-    if layout == "systemd":
-        v2 = subprocess.run(["stat", "-fc", "%T", "/sys/fs/cgroup"], capture_output=True,
-                            text=True).stdout.strip() == "cgroup2fs"
-        return "systemd-v2" if v2 else "systemd-v1"
-    return layout
+    return "systemd-v2" if layout == "systemd" else layout
 
 
 # --- what the kernel says -----------------------------------------------------------
