@@ -15,6 +15,9 @@
 #ifndef RECORD_H
 #define RECORD_H
 
+/* SYSLOG_IDENTIFIER of every record, and its tag in syslog. */
+#define RECORD_IDENTIFIER     "tarpit"
+
 /* The record of a client that connected, and of a session that ended. */
 #define MESSAGE_ID_CONNECT    "a9120284fb034671b2b06079d4197106"
 #define MESSAGE_ID_DISCONNECT "50f4aa8125f54e07bf8c384d39624205"

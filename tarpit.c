@@ -88,6 +88,8 @@
 #define STACK_SETUP_MAX   65536 /* octets of stack the set-up may reach */
 #define STACK_CALLEE_MAX  1024  /* octets of stack madvise(2)'s call needs */
 #define MS_DECIMALS       3    /* seconds are read to the millisecond */
+#define LOG_RETRY_MS      60000 /* how long the last records wait for a log */
+#define LOG_RETRY_PAUSE_MS 500  /* between two tries */
 
 #define DEFAULT_USER      "nobody" /* who a session started as root becomes */
 /* A peer that stops acknowledging for this many delays is gone. */
@@ -132,6 +134,8 @@ struct session {
 	char client_text[CLIENT_TEXT_MAX + 1]; /* HELO name or verb, sanitized */
 	int64_t start_ms;
 	int64_t end_ms;               /* max-time deadline, or NO_DEADLINE */
+	int64_t ended_ms;             /* when it ended, for its duration */
+	bool connect_logged;          /* a log took the connect record */
 	unsigned long long bytes_sent;
 	unsigned long long lines_sent;
 	const char *end_reason;
@@ -154,7 +158,7 @@ static sigset_t wait_mask;     /* the signal mask while waiting */
 static uint64_t random_state;
 
 static enum log_target log_backend = TARGET_NONE;
-static bool log_fallback;      /* a failed journal write goes to syslog */
+static bool log_fallback;      /* a record the journal refuses goes to syslog */
 
 /*
  * Monotonic milliseconds: all deadlines are on this clock.  Read with the
@@ -291,26 +295,32 @@ stderr_unread(void)
  * It has no timestamp, so the receiver stamps it on arrival (RFC 3164
  * 4.3.2): syslog(3) would read the zone file and the clock through the vDSO,
  * and a held session would keep paying for both mappings.  The socket is
- * opened for each record, not kept for the hours a bot is held.
+ * opened for each record, not kept for the hours a bot is held.  Returns 0
+ * or a negative errno.
  */
-static void
+static int
 syslog_line(int priority, const char *line)
 {
 	static const struct sockaddr_un dev_log = {
 		.sun_family = AF_UNIX, .sun_path = SYSLOG_SOCKET,
 	};
 	char datagram[RECORD_MAX + SYSLOG_HEADER_MAX];
-	int len, fd;
+	int len, fd, result = 0;
 
-	len = snprintf(datagram, sizeof(datagram), "<%d>tarpit[%ld]: %s",
+	len = snprintf(datagram, sizeof(datagram), "<%d>" RECORD_IDENTIFIER
+	    "[%ld]: %s",
 	    LOG_MAIL | priority, (long)getpid(), line);
-	if (len < 0 || (fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
+	if (len < 0)
+		return -EINVAL;
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -errno;
 	if ((size_t)len >= sizeof(datagram))
 		len = sizeof(datagram) - 1;
-	(void)sendto(fd, datagram, (size_t)len, MSG_NOSIGNAL,
-	    (const struct sockaddr *)&dev_log, sizeof(dev_log));
+	if (sendto(fd, datagram, (size_t)len, MSG_NOSIGNAL,
+	    (const struct sockaddr *)&dev_log, sizeof(dev_log)) == -1)
+		result = -errno;
 	close(fd);
+	return result;
 }
 
 /* Errors before the session go to stderr, or to syslog where it is unread. */
@@ -326,7 +336,7 @@ die(int status, const char *fmt, ...)
 	va_end(ap);
 	len = strlen(line);
 	if (stderr_unread()) {
-		syslog_line(LOG_ERR, line + prefix);
+		(void)syslog_line(LOG_ERR, line + prefix);
 	} else {
 		line[len++] = '\n';
 		(void)!write(STDERR_FILENO, line, len);
@@ -644,6 +654,12 @@ journal_present(void)
 	return stat(JOURNAL_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+/*
+ * auto is the journal with syslog behind it, record by record: a record the
+ * journal refuses goes to syslog, and the next one tries the journal again.
+ * Where there is no journal socket at all, syslog alone: libsystemd drops a
+ * record sent to a missing socket and reports success.
+ */
 static void
 log_open(enum log_target target)
 {
@@ -762,7 +778,7 @@ journal_write(const char *event, const char *message_id, const char *line,
 	journal_entry_add(&e, "MESSAGE_ID=%s", message_id);
 	journal_entry_add(&e, "PRIORITY=%d", LOG_INFO);
 	journal_entry_add(&e, "SYSLOG_FACILITY=%d", LOG_MAIL >> 3);
-	journal_entry_add(&e, "SYSLOG_IDENTIFIER=tarpit");
+	journal_entry_add(&e, "SYSLOG_IDENTIFIER=" RECORD_IDENTIFIER);
 	journal_entry_add(&e, FIELD_EVENT "=%s", event);
 	for (i = 0; i < n; i++)
 		journal_entry_add(&e, "%s=%s", fields[i].journal_name,
@@ -770,34 +786,48 @@ journal_write(const char *event, const char *message_id, const char *line,
 	return journal_send(e.iov, e.count);
 }
 
-/* Writes one record; a backend that fails never ends the session. */
-static void
+/*
+ * A log socket that is there but not read, as while journald or a syslog
+ * daemon restarts outside systemd (under systemd, PID 1 holds journald's
+ * sockets and they queue): worth another try.  No socket at all is not.
+ */
+static bool
+log_away(int error)
+{
+	return error == -ECONNREFUSED || error == -EAGAIN || error == -ENOBUFS;
+}
+
+/*
+ * Writes one record: 0, or the negative errno of the log that failed (of
+ * syslog behind the journal, unless only the journal was away).  A log that
+ * fails never ends the session.
+ */
+static int
 log_record(const char *event, const char *message_id,
     const struct field *fields, size_t n)
 {
 	char line[RECORD_MAX];
 	size_t len;
+	int journal, syslog;
 
 	if (log_backend == TARGET_NONE)
-		return;
+		return 0;
 	record_format_line(line, sizeof(line) - 1, event, fields, n);
 	switch (log_backend) {
 	case TARGET_JOURNAL:
-		if (journal_write(event, message_id, line, fields, n) >= 0 ||
-		    !log_fallback)
-			break;
-		log_backend = TARGET_SYSLOG;
-		/* FALLTHROUGH */
+		journal = journal_write(event, message_id, line, fields, n);
+		if (journal >= 0 || !log_fallback)
+			return journal < 0 ? journal : 0;
+		syslog = syslog_line(LOG_INFO, line);
+		return syslog == 0 || log_away(syslog) ? syslog : journal;
 	case TARGET_SYSLOG:
-		syslog_line(LOG_INFO, line);
-		break;
+		return syslog_line(LOG_INFO, line);
 	case TARGET_STDERR:
 		len = strlen(line);
 		line[len++] = '\n';
-		(void)!write(STDERR_FILENO, line, len);
-		break;
+		return write(STDERR_FILENO, line, len) == (ssize_t)len ? 0 : -EIO;
 	default:
-		break;
+		return 0;
 	}
 }
 
@@ -1289,17 +1319,20 @@ peer_fields(struct field *fields, const struct session *s, char *port,
 	return 2;
 }
 
-static void
-log_connect(const struct session *s)
+static int
+log_connect(struct session *s)
 {
 	struct field fields[2];
 	char port[8];
+	int r;
 
-	log_record(EVENT_NAME_CONNECT, MESSAGE_ID_CONNECT, fields,
+	r = log_record(EVENT_NAME_CONNECT, MESSAGE_ID_CONNECT, fields,
 	    peer_fields(fields, s, port, sizeof(port)));
+	s->connect_logged = r == 0;
+	return r;
 }
 
-static void
+static int
 log_disconnect(const struct session *s)
 {
 	struct field fields[8];
@@ -1313,7 +1346,8 @@ log_disconnect(const struct session *s)
 	else if (s->command != COMMAND_NONE)
 		fields[n++] = (struct field){ FIELD_COMMAND, KEY_COMMAND,
 		    s->client_text, true };
-	format_seconds(duration, sizeof(duration), now_ms() - s->start_ms, true);
+	format_seconds(duration, sizeof(duration), s->ended_ms - s->start_ms,
+	    true);
 	snprintf(bytes, sizeof(bytes), "%llu", s->bytes_sent);
 	snprintf(lines, sizeof(lines), "%llu", s->lines_sent);
 	fields[n++] = (struct field){ FIELD_PREGREET, KEY_PREGREET,
@@ -1326,7 +1360,34 @@ log_disconnect(const struct session *s)
 	    false };
 	fields[n++] = (struct field){ FIELD_END_REASON, KEY_END_REASON,
 	    s->end_reason, false };
-	log_record(EVENT_NAME_DISCONNECT, MESSAGE_ID_DISCONNECT, fields, n);
+	return log_record(EVENT_NAME_DISCONNECT, MESSAGE_ID_DISCONNECT, fields,
+	    n);
+}
+
+/*
+ * The last records of a session: its connect record first if no log took
+ * it at the start, then its disconnect record.  While the log is away they
+ * are tried again every LOG_RETRY_PAUSE_MS for LOG_RETRY_MS, unless a stop
+ * signal came: the client has gone, so the wait costs nobody but this
+ * process.
+ */
+static void
+log_session_end(struct session *s)
+{
+	int64_t give_up;
+	int r;
+
+	s->ended_ms = now_ms();
+	give_up = s->ended_ms + LOG_RETRY_MS;
+	for (;;) {
+		r = s->connect_logged ? 0 : log_connect(s);
+		if (r == 0 && (r = log_disconnect(s)) == 0)
+			return;
+		if (!log_away(r) || stop_signal != 0 || now_ms() >= give_up ||
+		    wait_until(NULL, 0, now_ms() + LOG_RETRY_PAUSE_MS) ==
+		    WAIT_SIGNAL)
+			return;
+	}
 }
 
 /* The IDs of a user, as the child that looked them up sends them back. */
@@ -1533,6 +1594,6 @@ main(int argc, char **argv)
 		session_converse(&s, &config);
 	else
 		s.end_reason = write_failure_reason(&s);
-	log_disconnect(&s);
+	log_session_end(&s);
 	return EXIT_SUCCESS;
 }

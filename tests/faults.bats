@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
-# Faults around the session: a journal that dies mid-session, no log socket at all,
-# and standard descriptors that are closed or are not sockets.
+# Faults around the session: a journal that dies mid-session or is away and comes
+# back, no log socket at all, and standard descriptors that are closed or are not
+# sockets.
 
 load test_helper/common-setup
+load test_helper/report
 
 setup_file() {
 	syslog_start
@@ -14,7 +16,7 @@ teardown_file() {
 
 setup() {
 	common_setup
-	JOURNALD_PID='' NOLOG_NS_PID=''
+	JOURNALD_PID='' NOLOG_NS_PID='' HOLDER_PID=''
 	printf 'HELO fault.example\r\n' >"$BATS_TEST_TMPDIR/input"
 }
 
@@ -22,6 +24,36 @@ teardown() {
 	common_teardown
 	[[ -z $JOURNALD_PID ]] || journald_stop
 	[[ -z $NOLOG_NS_PID ]] || { kill "$NOLOG_NS_PID"; wait "$NOLOG_NS_PID"; } 2>/dev/null || true
+	[[ -z $HOLDER_PID ]] || { kill "$HOLDER_PID"; wait "$HOLDER_PID"; } 2>/dev/null || true
+}
+
+# journald_away: kill the journald of journald_start (or journald_start_in_syslog_ns)
+# and leave its mount namespace held by a process of its own, which IN_NS enters; the
+# journal's socket is left behind, stale, as when journald restarts outside systemd.
+journald_away() {
+	nsenter -t "$JOURNALD_PID" -m -- sleep infinity 3>&- &
+	HOLDER_PID=$!
+	wait_until 5 grep -qx sleep "/proc/$HOLDER_PID/comm"
+	kill -KILL "$JOURNALD_PID"
+	wait "$JOURNALD_PID" 2>/dev/null || true
+	IN_NS=(nsenter -t "$HOLDER_PID" -m --)
+}
+
+# journald_back: journald again, in the namespace journald_away held, on the same
+# journal files.
+journald_back() {
+	"${IN_NS[@]}" env SYSTEMD_LOG_TARGET=console /lib/systemd/systemd-journald \
+		2>>"$BATS_FILE_TMPDIR/journald.log" 3>&- &
+	JOURNALD_PID=$!
+	wait_until 5 in_journal journalctl --sync
+}
+
+# ended_waiting_for_the_log: the last session has sent its last reply, and its process
+# is still there a second later, waiting for a log to take its records.
+ended_waiting_for_the_log() {
+	wait_until 5 grep -q '^421 ' "$REPLIES"
+	! poll_until 1 process_gone "$(session_tarpit_pid)" ||
+		fail "tarpit exited without a log to take its records"
 }
 
 # session_across_journald_stop LOG-TARGET: a session, in a namespace with a journal
@@ -100,11 +132,47 @@ assert_trickled_to_max_time() {
 	refute_line --partial event=connect # that one is in the journal
 }
 
-@test "journald killed mid-session: under --log=journal the disconnect record is dropped" {
-	session_across_journald_stop journal
-	syslog_flushed
-	refute grep -q "remote_port=$REMOTE_PORT " "$SYSLOG_FILE"
-	assert_equal "$(cat "$LOG")" ''
+@test "under --log=auto, a record the journal refuses goes to syslog, and the next tries the journal again" {
+	journald_start_in_syslog_ns
+	journald_away
+	session_start 'HELO again.example\r\n' -d 0.05 -t 30 -H mx.test -l auto
+	wait_until 5 grep -q "tarpit\[[0-9]*\]: event=connect remote_addr=192\.0\.2\.25 remote_port=$REMOTE_PORT$" "$SYSLOG_FILE"
+	journald_back
+	session_signal TERM
+	session_wait
+	assert_equal "$(journal_field disconnect END_REASON)" signal
+	run -0 journal_json TARPIT_EVENT=connect
+	assert_output ''
+	refute grep -q "remote_port=$REMOTE_PORT .*end_reason=" "$SYSLOG_FILE"
+}
+
+@test "a session that begins and ends while journald is away has both records, in order, once it is back" {
+	journald_start
+	journald_away
+	session_start 'HELO away.example\r\n' -d 0.05 -t 1 -H mx.test -l journal
+	ended_waiting_for_the_log
+	journald_back
+	session_wait
+	run -0 journal_records
+	assert_equal "${#lines[@]}" 2
+	assert_equal "${lines[0]}" "event=connect remote_addr=192.0.2.25 remote_port=$REMOTE_PORT"
+	assert_regex "${lines[1]}" "^event=disconnect remote_addr=192\.0\.2\.25 remote_port=$REMOTE_PORT helo=\"away\.example\" .* end_reason=max-time$"
+	# its length is the session's, not the session's and the wait for journald
+	assert_between 1 "$(journal_field disconnect DURATION_SEC)" 1.5 duration_sec
+	run -0 in_journal "$REPORT" --json
+	assert_json 'd["sessions"], d["still_held"], d["top_addresses"][0]["address"]' '[1, 0, "192.0.2.25"]'
+}
+
+@test "journald away for good: a stop signal ends the wait for it at once" {
+	journald_start
+	journald_away
+	session_start 'HELO gone.example\r\n' -d 0.05 -t 1 -H mx.test -l journal
+	ended_waiting_for_the_log
+	local pid
+	pid=$(session_tarpit_pid)
+	session_signal TERM
+	wait_until 2 process_gone "$pid"
+	session_wait
 }
 
 @test "with neither /dev/log nor a journal, --log=syslog and --log=auto sessions run to the end" {
