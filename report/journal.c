@@ -149,11 +149,15 @@ journal_take(struct tally *tl, sd_journal *j, const struct record *r)
 		tally_connect(tl, h, r);
 }
 
+/*
+ * Every entry of tarpit's: its records carry a MESSAGE_ID, except those that
+ * came through syslog when the journal refused them, which only their
+ * identifier finds.
+ */
 void
 journal_match_records(sd_journal *j)
 {
-	if (sd_journal_add_match(j, "MESSAGE_ID=" MESSAGE_ID_CONNECT, 0) < 0 ||
-	    sd_journal_add_match(j, "MESSAGE_ID=" MESSAGE_ID_DISCONNECT, 0) < 0)
+	if (sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" RECORD_IDENTIFIER, 0) < 0)
 		die(EX_OSERR, "out of memory");
 }
 
@@ -178,11 +182,16 @@ journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 			continue;
 		if (usec >= o->until_usec)
 			break;
-		if (!record_read(j, &r)) {
+		switch (record_read(j, &r)) {
+		case RECORD_WHOLE:
+			journal_take(tl, j, &r);
+			break;
+		case RECORD_MALFORMED:
 			tl->skipped++;
-			continue;
+			break;
+		case RECORD_NONE:
+			break;
 		}
-		journal_take(tl, j, &r);
 	}
 	if (n < 0)
 		die(EX_IOERR, "cannot read the journal: %s", strerror(-n));

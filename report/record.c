@@ -1,7 +1,8 @@
 /*
  * One tarpit record from sd-journal: its fields read, checked and taken
- * apart.  Whoever can log can write such a record, so every field is
- * untrusted: a malformed one makes the record skipped, never trusted.
+ * apart, or its one-line form where it came through syslog.  Whoever can
+ * log can write such a record, so every field is untrusted: a malformed one
+ * makes the record skipped, never trusted.
  *
  * Copyright (C) 2026 The tarpit authors
  *
@@ -164,21 +165,41 @@ record_set_duration(struct record *r, const char *value, size_t len)
 	    &r->duration_ms);
 }
 
-/* The fields the report reads, in enum seen order, and their parsers. */
+/*
+ * The fields the report reads, in enum seen order: the journal's name, the
+ * key in the one-line form (none for what the journal adds itself), and the
+ * parser.
+ */
 static const struct {
 	const char *name;
+	const char *key;
 	bool (*set)(struct record *, const char *, size_t);
 } fields[FIELDS] = {
-	{ "MESSAGE_ID",       record_set_message_id },
-	{ "_PID",             record_set_pid },
-	{ "_MACHINE_ID",      record_set_machine },
-	{ FIELD_REMOTE_ADDR,  record_set_address },
-	{ FIELD_REMOTE_PORT,  record_set_port },
-	{ FIELD_HELO,         record_set_helo },
-	{ FIELD_PREGREET,     record_set_pregreet },
-	{ FIELD_DURATION,     record_set_duration },
-	{ FIELD_END_REASON,   record_set_reason },
+	{ "MESSAGE_ID",       NULL,             record_set_message_id },
+	{ "_PID",             NULL,             record_set_pid },
+	{ "_MACHINE_ID",      NULL,             record_set_machine },
+	{ FIELD_REMOTE_ADDR,  KEY_REMOTE_ADDR,  record_set_address },
+	{ FIELD_REMOTE_PORT,  KEY_REMOTE_PORT,  record_set_port },
+	{ FIELD_HELO,         KEY_HELO,         record_set_helo },
+	{ FIELD_PREGREET,     KEY_PREGREET,     record_set_pregreet },
+	{ FIELD_DURATION,     KEY_DURATION,     record_set_duration },
+	{ FIELD_END_REASON,   KEY_END_REASON,   record_set_reason },
 };
+
+static bool
+text_is(const char *text, const char *s, size_t len)
+{
+	return text != NULL && strlen(text) == len && memcmp(text, s, len) == 0;
+}
+
+/* A field given twice counts once, as sd_journal_get_data. */
+static void
+record_set(struct record *r, int f, const char *value, size_t len)
+{
+	if ((r->fields & BIT(f)) == 0 && !fields[f].set(r, value, len))
+		r->malformed = true;
+	r->fields |= BIT(f);
+}
 
 void
 record_take_field(struct record *r, const char *data, size_t len)
@@ -190,17 +211,76 @@ record_take_field(struct record *r, const char *data, size_t len)
 	if (eq == NULL)
 		return;
 	name_len = (size_t)(eq - data);
-	for (f = 0; f < FIELDS; f++) {
-		if (strlen(fields[f].name) != name_len ||
-		    memcmp(fields[f].name, data, name_len) != 0)
-			continue;
-		/* A field given twice counts once, as sd_journal_get_data. */
-		if ((r->fields & BIT(f)) == 0 && !fields[f].set(r, eq + 1,
-		    len - name_len - 1))
+	for (f = 0; f < FIELDS; f++)
+		if (text_is(fields[f].name, data, name_len)) {
+			record_set(r, f, eq + 1, len - name_len - 1);
+			return;
+		}
+}
+
+/* One key=value of the one-line form; event= stands for the MESSAGE_ID. */
+static void
+record_take_pair(struct record *r, const char *key, size_t key_len,
+    const char *value, size_t len)
+{
+	const char *id = NULL;
+	int f;
+
+	if (text_is(KEY_EVENT, key, key_len)) {
+		if (text_is(EVENT_NAME_CONNECT, value, len))
+			id = MESSAGE_ID_CONNECT;
+		else if (text_is(EVENT_NAME_DISCONNECT, value, len))
+			id = MESSAGE_ID_DISCONNECT;
+		if (id == NULL)
 			r->malformed = true;
-		r->fields |= BIT(f);
+		else
+			record_set(r, SEEN_MESSAGE_ID, id, strlen(id));
 		return;
 	}
+	for (f = 0; f < FIELDS; f++)
+		if (text_is(fields[f].key, key, key_len)) {
+			record_set(r, f, value, len);
+			return;
+		}
+}
+
+/*
+ * The one-line form that tarpit(8) sends to syslog, as the journal keeps it
+ * in MESSAGE when it is also the syslog daemon: "event=NAME" and then
+ * " key=value" pairs, a value from the client in double quotes (which it
+ * never holds).  False if the line is not a record at all, as tarpit's own
+ * error messages are not.
+ */
+bool
+record_take_line(struct record *r, const char *line, size_t len)
+{
+	const char *p = line, *end = line + len, *eq, *value, *stop;
+	size_t event_len = strlen(KEY_EVENT "=");
+	bool quoted;
+
+	if (len < event_len || memcmp(line, KEY_EVENT "=", event_len) != 0)
+		return false;
+	while (p < end) {
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
+			break;
+		value = eq + 1;
+		quoted = value < end && *value == '"';
+		value += quoted;
+		stop = memchr(value, quoted ? '"' : ' ', (size_t)(end - value));
+		if (stop == NULL && quoted)
+			break;
+		if (stop == NULL)
+			stop = end;
+		record_take_pair(r, p, (size_t)(eq - p), value,
+		    (size_t)(stop - value));
+		p = stop + quoted;
+		if (p == end)
+			return true;
+		if (*p++ != ' ')
+			break;
+	}
+	r->malformed = true;
+	return true;
 }
 
 /* Whether the fields taken make a whole record of its kind. */
@@ -212,13 +292,25 @@ record_complete(const struct record *r)
 	return !r->malformed && (r->fields & want) == want;
 }
 
+/* An entry without a MESSAGE_ID: a record if its MESSAGE is one. */
+static bool
+record_take_message(sd_journal *j, struct record *r)
+{
+	const void *data;
+	size_t len, prefix = strlen("MESSAGE=");
+
+	return sd_journal_get_data(j, "MESSAGE", &data, &len) >= 0 &&
+	    len >= prefix && record_take_line(r, (const char *)data + prefix,
+	    len - prefix);
+}
+
 /*
- * Reads the current entry; false unless it is a whole tarpit record.  One
- * pass over its fields costs less than a sd_journal_get_data() lookup for
- * each field the report needs, and a connect record is left as soon as its
- * session key is known.
+ * Reads the current entry of tarpit's: a whole record, a malformed one, or
+ * no record at all (one of its error messages).  One pass over its fields
+ * costs less than a sd_journal_get_data() lookup for each field the report
+ * needs, and a connect record is left as soon as its session key is known.
  */
-bool
+enum record_kind
 record_read(sd_journal *j, struct record *r)
 {
 	const void *data;
@@ -229,7 +321,7 @@ record_read(sd_journal *j, struct record *r)
 	if (sd_journal_get_monotonic_usec(j, &r->stamp.monotonic_usec,
 	    &r->stamp.boot) < 0 ||
 	    sd_journal_get_realtime_usec(j, &r->stamp.realtime_usec) < 0)
-		return false;
+		return RECORD_MALFORMED;
 	sd_journal_restart_data(j);
 	while ((n = sd_journal_enumerate_available_data(j, &data, &len)) > 0) {
 		record_take_field(r, data, len);
@@ -237,5 +329,10 @@ record_read(sd_journal *j, struct record *r)
 		    CONNECT_KEY_FIELDS)
 			break;
 	}
-	return n >= 0 && record_complete(r);
+	if (n < 0)
+		return RECORD_MALFORMED;
+	if ((r->fields & BIT(SEEN_MESSAGE_ID)) == 0 &&
+	    !record_take_message(j, r))
+		return RECORD_NONE;
+	return record_complete(r) ? RECORD_WHOLE : RECORD_MALFORMED;
 }

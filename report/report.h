@@ -295,9 +295,11 @@ void table_remove(struct table *t, struct link *e);
 void table_free(struct table *t);
 
 /* record.c */
+enum record_kind { RECORD_WHOLE, RECORD_MALFORMED, RECORD_NONE };
 void record_take_field(struct record *r, const char *data, size_t len);
+bool record_take_line(struct record *r, const char *line, size_t len);
 bool record_complete(const struct record *r);
-bool record_read(sd_journal *j, struct record *r);
+enum record_kind record_read(sd_journal *j, struct record *r);
 
 /* tally.c */
 void tally_init(struct tally *tl);

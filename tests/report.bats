@@ -213,12 +213,39 @@ timeline_of() {
 	assert_output ''
 }
 
-@test "entries of other programs, even with tarpit's field names, are not counted" {
-	entry 1 50 MESSAGE=hello REMOTE_ADDR=192.0.2.9 DURATION_SEC=5.000
-	entry 2 51 MESSAGE_ID=fc2e22bc6ee647b6b90729ab34a250b1 MESSAGE=coredump
+@test "entries of other programs, even with tarpit's fields, and tarpit's own messages are not counted" {
+	IDENTIFIER=python3 session_records 0 50 192.0.2.9 1001 5.000 quit 0
+	IDENTIFIER=python3 entry 1 51 "MESSAGE=event=disconnect remote_addr=192.0.2.9 remote_port=1002 pregreet=0 duration_sec=5.000 end_reason=quit"
+	IDENTIFIER=systemd-coredump entry 2 52 MESSAGE_ID=fc2e22bc6ee647b6b90729ab34a250b1 MESSAGE=coredump
+	entry 3 53 "MESSAGE=--delay: '0' is out of range; it accepts 0.001 to 3600 seconds"
 	journal_build
 	run -0 report --json
 	assert_json 'd["sessions"], d["skipped_records"], d["still_held"]' '[0, 0, 0]'
+}
+
+# syslog_record SECONDS PID LINE: a record in the one-line form, as the journal keeps
+# what tarpit sent to syslog when the journal refused it: MESSAGE, no MESSAGE_ID.
+syslog_record() {
+	entry "$1" "$2" "MESSAGE=$3" SYSLOG_FACILITY=2 PRIORITY=6
+}
+
+@test "records that came through syslog are counted, and close what a journal record opened" {
+	connect 0 201 192.0.2.1 1001
+	syslog_record 10 201 'event=disconnect remote_addr=192.0.2.1 remote_port=1001 helo="bot.example" pregreet=0 duration_sec=10.000 bytes_sent=90 lines_sent=3 end_reason=peer-closed'
+	syslog_record 20 202 'event=connect remote_addr=2001:db8::7 remote_port=2002'
+	syslog_record 40.5 202 'event=disconnect remote_addr=2001:db8::7 remote_port=2002 helo="two words?.example" pregreet=1 duration_sec=20.500 bytes_sent=90 lines_sent=3 end_reason=max-time'
+	# cut short, and an event tarpit never writes: skipped, not counted
+	syslog_record 50 203 'event=disconnect remote_addr=192.0.2.3 remote_port=3 helo="cut'
+	syslog_record 51 204 'event=hello remote_addr=192.0.2.4 remote_port=4'
+	journal_build
+	run -0 report --json
+	assert_json 'd["sessions"], d["still_held"], d["skipped_records"], d["held_sec"], d["pregreet_sessions"]' '[2, 0, 2, 30.5, 1]'
+	assert_json '[h["helo"] for h in d["top_helo"]]' '["two words?.example", "bot.example"]'
+	run -0 report --addresses
+	assert_output - <<'EOF'
+2001:db8::7
+192.0.2.1
+EOF
 }
 
 @test "--json is plain ASCII JSON whatever octets a HELO holds" {
@@ -452,7 +479,7 @@ since_gives() {
 		for (i = 0; i < 5003; i++) {
 			heavy = i < 3
 			printf "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n", t0 + i * 1000000, i * 1000000 + 1, boot
-			printf "_PID=%d\nMESSAGE_ID=%s\nREMOTE_ADDR=192.0.2.%d\nREMOTE_PORT=1\n", 1000 + i, id, i % 200 + 1
+			printf "_PID=%d\nSYSLOG_IDENTIFIER=tarpit\nMESSAGE_ID=%s\nREMOTE_ADDR=192.0.2.%d\nREMOTE_PORT=1\n", 1000 + i, id, i % 200 + 1
 			printf "HELO=%s\nPREGREET=0\nDURATION_SEC=%s\nEND_REASON=quit\n\n", heavy ? "heavy.example" : "bot" i ".example", heavy ? "1000.000" : "1.000"
 		}
 	}' >"$EXPORT"
@@ -662,4 +689,36 @@ print("[%s, %s]" % (sum(ms) / 1000, max(ms) / 1000))' $durations)"
 	assert_line 198.51.100.80
 	assert_line 192.0.2.80
 	assert_line 2001:db8::80
+}
+
+# journald_serves_dev_log: journald's syslog socket as /dev/log in its namespace, over
+# an overlay of /dev, as on a host where journald is also the syslog daemon.
+journald_serves_dev_log() {
+	local dir=$BATS_TEST_TMPDIR/dev
+	mkdir -p "$dir/upper" "$dir/work"
+	ln -s /run/systemd/journal/dev-log "$dir/upper/log"
+	in_journal mount -t overlay overlay -o "lowerdir=/dev,upperdir=$dir/upper,workdir=$dir/work" /dev
+}
+
+# journal_line_count PATTERN N: N of the journal's tarpit messages match PATTERN.
+journal_line_count() {
+	in_journal journalctl --sync
+	[[ $(in_journal journalctl -q --no-pager -o cat -t tarpit | grep -c -- "$1") == "$2" ]]
+}
+
+@test "a session logged through syslog to journald is reported as one logged to the journal" {
+	common_setup
+	journald_start
+	journald_serves_dev_log
+	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)
+	REMOTE_ADDR=192.0.2.81 REMOTE_PORT=5011 session 'EHLO syslog.example\r\n' -d 0.01 -t 0.2 -l syslog
+	REMOTE_ADDR=192.0.2.82 REMOTE_PORT=5012 session 'QUIT\r\n' -l journal
+	wait_until 5 journal_line_count '^event=disconnect ' 2
+	# the syslog one came with no MESSAGE_ID: only its line says what it is
+	run -0 in_journal journalctl -q --no-pager -o json -t tarpit REMOTE_PORT=5011
+	assert_output ''
+	run -0 in_journal "$REPORT" --json
+	assert_json 'd["sessions"], d["still_held"], d["skipped_records"]' '[2, 0, 0]'
+	assert_json 'sorted((a["address"], a["sessions"]) for a in d["top_addresses"])' '[["192.0.2.81", 1], ["192.0.2.82", 1]]'
+	assert_json 'd["top_helo"][0]["helo"], d["end_reasons"]["max-time"], d["end_reasons"]["quit"]' '["syslog.example", 1, 1]'
 }

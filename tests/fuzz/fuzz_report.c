@@ -126,9 +126,13 @@ check_line(struct record *r, const char *line, size_t len)
 {
 	char text[TEXT_MAX + 1];
 	size_t n = len < TEXT_MAX ? len : TEXT_MAX;
+	struct record one_line;
 	uint64_t usec;
 
 	record_take_field(r, line, len);
+	memset(&one_line, 0, sizeof(one_line));
+	(void)record_take_line(&one_line, line, len);
+	check_record(&one_line);
 	check_numbers(line, len);
 	memcpy(text, line, n);
 	text[n] = '\0';

@@ -35,7 +35,8 @@ usec() {
 }
 
 # entry WHEN PID FIELD=VALUE...: one entry at WHEN (see usec) from process PID (no
-# _PID if empty) of boot $BOOT, appended to $EXPORT.  A field written "%b:NAME=VALUE"
+# _PID if empty) of boot $BOOT, with SYSLOG_IDENTIFIER=$IDENTIFIER (tarpit unless
+# set), appended to $EXPORT.  A field written "%b:NAME=VALUE"
 # has printf %b escapes in VALUE and goes in the export format's binary form.
 entry() {
 	local at pid=$2 field
@@ -47,7 +48,7 @@ entry() {
 		echo "_BOOT_ID=$BOOT"
 		echo "_TRANSPORT=journal"
 		[[ -z $pid ]] || echo "_PID=$pid"
-		echo "SYSLOG_IDENTIFIER=tarpit"
+		echo "SYSLOG_IDENTIFIER=${IDENTIFIER:-tarpit}"
 		for field in "$@"; do
 			if [[ $field == %b:* ]]; then
 				binary_field "${field#%b:}"
