@@ -351,8 +351,6 @@ struct seconds_option {
 	long default_ms;
 };
 
-enum { OPT_HELO_TIMEOUT = 256, OPT_GREET_WAIT };
-
 static const struct seconds_option delay_option =
     { MIN_DELAY_MS, MAX_DELAY_MS, DEFAULT_DELAY_MS };
 static const struct seconds_option max_time_option =
@@ -362,18 +360,85 @@ static const struct seconds_option helo_timeout_option =
 static const struct seconds_option greet_wait_option =
     { 0, MAX_GREET_WAIT_MS, DEFAULT_GREET_WAIT_MS };
 
-static const struct option long_options[] = {
-	{ "delay",        required_argument, NULL, 'd' },
-	{ "max-time",     required_argument, NULL, 't' },
-	{ "helo-timeout", required_argument, NULL, OPT_HELO_TIMEOUT },
-	{ "greet-wait",   required_argument, NULL, OPT_GREET_WAIT },
-	{ "hostname",     required_argument, NULL, 'H' },
-	{ "log",          required_argument, NULL, 'l' },
-	{ "user",         required_argument, NULL, 'u' },
-	{ "help",         no_argument,       NULL, 'h' },
-	{ "version",      no_argument,       NULL, 'V' },
-	{ NULL,           0,                 NULL, 0 },
+/* What an option's value is, and so how it is read and described. */
+enum option_kind { KIND_SECONDS, KIND_HOSTNAME, KIND_LOG, KIND_USER,
+    KIND_HELP, KIND_VERSION };
+
+#define HELP_INDENT "                              " /* --help's text column */
+
+/*
+ * Every option, named once: getopt's arrays, --help, the unknown-option
+ * message and the check of each value all come from this table.  In help,
+ * "%s" is where the default and range go, or the log targets.
+ */
+static const struct option_spec {
+	const char *name;
+	char letter;               /* the short form, or 0 */
+	enum option_kind kind;
+	const char *synopsis;      /* the value in the usage line */
+	const char *value;         /* the value in --help */
+	const char *help;
+	const struct seconds_option *seconds;
+	size_t field;              /* offset of the config's milliseconds */
+} option_specs[] = {
+	{ "delay", 'd', KIND_SECONDS, "seconds", "SECONDS",
+	    "pause between lines, jittered by half (%s)",
+	    &delay_option, offsetof(struct config, delay_ms) },
+	{ "max-time", 't', KIND_SECONDS, "seconds", "SECONDS",
+	    "end the session, 0 for never (%s)",
+	    &max_time_option, offsetof(struct config, max_time_ms) },
+	{ "helo-timeout", 0, KIND_SECONDS, "seconds", "SECONDS",
+	    "wait for the first command (%s)",
+	    &helo_timeout_option, offsetof(struct config, helo_timeout_ms) },
+	{ "greet-wait", 0, KIND_SECONDS, "seconds", "SECONDS",
+	    "send \"220-\" at once, the final \"220 \" after this,\n"
+	    HELP_INDENT "jittered by half; 0 for one line (%s)",
+	    &greet_wait_option, offsetof(struct config, greet_wait_ms) },
+	{ "hostname", 'H', KIND_HOSTNAME, "hostname", "NAME",
+	    "name in replies (default: this host's name)", NULL, 0 },
+	{ "log", 'l', KIND_LOG, NULL, "TARGET", "%s (default auto)", NULL, 0 },
+	{ "user", 'u', KIND_USER, "user", "NAME",
+	    "user to become if started as root (default " DEFAULT_USER ")",
+	    NULL, 0 },
+	{ "help", 'h', KIND_HELP, NULL, NULL, "print this help and exit",
+	    NULL, 0 },
+	{ "version", 'V', KIND_VERSION, NULL, NULL, "print the version and exit",
+	    NULL, 0 },
 };
+
+#define OPTIONS (sizeof(option_specs) / sizeof(*option_specs))
+#define LONG_ONLY 256              /* getopt's value of option i: this + i */
+
+/* getopt's value for an option, and the option of a value. */
+static int
+option_value(const struct option_spec *o)
+{
+	return o->letter != 0 ? o->letter : LONG_ONLY + (int)(o - option_specs);
+}
+
+static const struct option_spec *
+option_of_value(int value)
+{
+	size_t i;
+
+	for (i = 0; i < OPTIONS; i++)
+		if (option_value(&option_specs[i]) == value)
+			return &option_specs[i];
+	return NULL;
+}
+
+/* The log targets joined by sep: "auto|journal|..." or "auto, journal, ...". */
+static void
+log_targets_join(char *buf, size_t size, const char *sep)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(log_target_names) / sizeof(*log_target_names) &&
+	    len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    i == 0 ? "" : sep, log_target_names[i]);
+}
 
 /* "default 10, 0.01 to 3600" for --help, from the constants the code uses. */
 static void
@@ -387,83 +452,121 @@ format_range(char *buf, size_t size, const struct seconds_option *o)
 	snprintf(buf, size, "default %s, %s to %s", def, min, max);
 }
 
+/* What an option's help puts for its "%s". */
+static void
+option_detail(char *buf, size_t size, const struct option_spec *o)
+{
+	buf[0] = '\0';
+	if (o->kind == KIND_SECONDS)
+		format_range(buf, size, o->seconds);
+	else if (o->kind == KIND_LOG)
+		log_targets_join(buf, size, ", ");
+}
+
+/* "[-d seconds] ..." wrapped under "usage: tarpit " at 80 columns. */
+static size_t
+usage_synopsis(char *buf, size_t size)
+{
+	static const char lead[] = "usage: tarpit";
+	char item[96], targets[64];
+	size_t i, len, column;
+	const struct option_spec *o;
+
+	len = (size_t)snprintf(buf, size, "%s", lead);
+	column = len;
+	for (i = 0; i < OPTIONS && len < size; i++) {
+		o = &option_specs[i];
+		if (o->kind == KIND_HELP || o->kind == KIND_VERSION)
+			continue;
+		log_targets_join(targets, sizeof(targets), "|");
+		if (o->letter != 0)
+			snprintf(item, sizeof(item), " [-%c %s]", o->letter,
+			    o->synopsis != NULL ? o->synopsis : targets);
+		else
+			snprintf(item, sizeof(item), " [--%s %s]", o->name,
+			    o->synopsis);
+		if (column + strlen(item) > 80) {
+			len += (size_t)snprintf(buf + len, size - len, "\n%*s",
+			    (int)strlen(lead), "");
+			column = strlen(lead);
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s", item);
+		column += strlen(item);
+	}
+	return len;
+}
+/* "  -d, --delay SECONDS         pause ..." */
+static size_t
+usage_option(char *buf, size_t size, const struct option_spec *o)
+{
+	char flag[8] = "", name[40], detail[96], help[256];
+
+	if (o->letter != 0)
+		snprintf(flag, sizeof(flag), "-%c,", o->letter);
+	snprintf(name, sizeof(name), "--%s%s%s", o->name,
+	    o->value != NULL ? " " : "", o->value != NULL ? o->value : "");
+	option_detail(detail, sizeof(detail), o);
+	snprintf(help, sizeof(help), o->help, detail);
+	return (size_t)snprintf(buf, size, "  %-4s%-24s%s\n", flag, name, help);
+}
+
 /* Never inlined: its buffer would deepen main's frame, and every held
  * session would keep those stack pages. */
 static void __attribute__((noreturn, noinline, cold))
 usage(void)
 {
-	char text[2048], delay[96], max_time[96], helo[96], greet[96];
+	char text[2048];
+	size_t i, len;
 
-	format_range(delay, sizeof(delay), &delay_option);
-	format_range(max_time, sizeof(max_time), &max_time_option);
-	format_range(helo, sizeof(helo), &helo_timeout_option);
-	format_range(greet, sizeof(greet), &greet_wait_option);
-	snprintf(text, sizeof(text),
-	    "usage: tarpit [-d seconds] [-t seconds] [--helo-timeout seconds]\n"
-	    "              [--greet-wait seconds] [-H hostname]\n"
-	    "              [-l auto|journal|syslog|stderr|none] [-u user]\n"
-	    "       tarpit -h | -V\n"
-	    "Holds the SMTP client on fd 0 and 1 on a reply that never ends.\n"
-	    "  -d, --delay SECONDS         pause between lines, jittered by half"
-	    " (%s)\n"
-	    "  -t, --max-time SECONDS      end the session, 0 for never (%s)\n"
-	    "      --helo-timeout SECONDS  wait for the first command (%s)\n"
-	    "      --greet-wait SECONDS    send \"220-\" at once, the final"
-	    " \"220 \" after this,\n"
-	    "                              jittered by half; 0 for one line (%s)\n"
-	    "  -H, --hostname NAME         name in replies (default: this host's"
-	    " name)\n"
-	    "  -l, --log TARGET            auto, journal, syslog, stderr or none"
-	    " (default auto)\n"
-	    "  -u, --user NAME             user to become if started as root"
-	    " (default " DEFAULT_USER ")\n"
-	    "  -h, --help                  print this help and exit\n"
-	    "  -V, --version               print the version and exit\n"
-	    "Exit status: 0 after a session, %d for a usage error, %d if the"
-	    " seccomp filter cannot be installed, %d if root cannot be dropped.\n",
-	    delay, max_time, helo, greet, EX_USAGE, EX_OSERR, EX_NOPERM);
+	len = usage_synopsis(text, sizeof(text));
+	len += (size_t)snprintf(text + len, sizeof(text) - len,
+	    "\n       tarpit -h | -V\n"
+	    "Holds the SMTP client on fd 0 and 1 on a reply that never ends.\n");
+	for (i = 0; i < OPTIONS && len < sizeof(text); i++)
+		len += usage_option(text + len, sizeof(text) - len,
+		    &option_specs[i]);
+	if (len < sizeof(text))
+		snprintf(text + len, sizeof(text) - len, "Exit status: 0 after a"
+		    " session, %d for a usage error, %d if the seccomp filter"
+		    " cannot be installed, %d if root cannot be dropped.\n",
+		    EX_USAGE, EX_OSERR, EX_NOPERM);
 	(void)!write(STDOUT_FILENO, text, strlen(text));
 	exit(EXIT_SUCCESS);
 }
 
 /* What an option takes, for its error message. */
 static void
-option_accepts(char *buf, size_t size, int option)
+option_accepts(char *buf, size_t size, const struct option_spec *o)
 {
-	const struct seconds_option *o = option == 'd' ? &delay_option :
-	    option == 't' ? &max_time_option :
-	    option == OPT_GREET_WAIT ? &greet_wait_option : &helo_timeout_option;
-	char min[24], max[24];
+	char min[24], max[24], targets[64];
 
-	switch (option) {
-	case 'H':
+	switch (o->kind) {
+	case KIND_SECONDS:
+		format_seconds(min, sizeof(min), o->seconds->min_ms, false);
+		format_seconds(max, sizeof(max), o->seconds->max_ms, false);
+		snprintf(buf, size, "a number of seconds from %s to %s", min, max);
+		break;
+	case KIND_HOSTNAME:
 		snprintf(buf, size, "1 to %d letters, digits, dots and hyphens",
 		    HOSTNAME_MAX);
 		break;
-	case 'l':
-		snprintf(buf, size, "one of auto, journal, syslog, stderr, none");
-		break;
-	case 'u':
-		snprintf(buf, size, "a user name");
+	case KIND_LOG:
+		log_targets_join(targets, sizeof(targets), ", ");
+		snprintf(buf, size, "one of %s", targets);
 		break;
 	default:
-		format_seconds(min, sizeof(min), o->min_ms, false);
-		format_seconds(max, sizeof(max), o->max_ms, false);
-		snprintf(buf, size, "a number of seconds from %s to %s", min, max);
+		snprintf(buf, size, "a user name");
 		break;
 	}
 }
 
 /* The one-line error for a missing (arg NULL) or wrong option value. */
 static void __attribute__((noreturn))
-option_invalid(int option, const char *arg)
+option_invalid(const struct option_spec *o, const char *arg)
 {
-	const struct option *o;
 	char accepts[96], text[CLIENT_TEXT_MAX + 1];
 
-	for (o = long_options; o->val != option; o++)
-		;
-	option_accepts(accepts, sizeof(accepts), option);
+	option_accepts(accepts, sizeof(accepts), o);
 	if (arg == NULL)
 		die(EX_USAGE, "--%s needs a value: %s", o->name, accepts);
 	sanitize_for_log(text, sizeof(text), arg, strlen(arg));
@@ -473,18 +576,16 @@ option_invalid(int option, const char *arg)
 static void __attribute__((noreturn))
 option_unknown(const char *arg)
 {
-	char text[CLIENT_TEXT_MAX + 1];
+	char text[CLIENT_TEXT_MAX + 1], accepted[256];
+	size_t i, len = 0;
 
+	for (i = 0; i < OPTIONS && len < sizeof(accepted); i++)
+		len += (size_t)snprintf(accepted + len, sizeof(accepted) - len,
+		    option_specs[i].letter != 0 ? "%s--%s (-%c)" : "%s--%s",
+		    i == 0 ? "" : ", ", option_specs[i].name,
+		    option_specs[i].letter);
 	sanitize_for_log(text, sizeof(text), arg, strlen(arg));
-	die(EX_USAGE, "unknown option '%s'; accepted: --delay (-d), --max-time"
-	    " (-t), --helo-timeout, --greet-wait, --hostname (-H), --log (-l),"
-	    " --user (-u), --help (-h), --version (-V)", text);
-}
-
-static bool
-option_seconds(const struct seconds_option *o, const char *arg, long *ms)
-{
-	return parse_number(arg, MS_DECIMALS, o->min_ms, o->max_ms, ms);
+	die(EX_USAGE, "unknown option '%s'; accepted: %s", text, accepted);
 }
 
 static bool
@@ -502,27 +603,27 @@ option_log_target(enum log_target *target, const char *arg)
 	return false;
 }
 
+static long *
+config_seconds(struct config *config, const struct option_spec *o)
+{
+	return (long *)(void *)((char *)config + o->field);
+}
+
 /* Sets one option from its value; false when the value is not valid. */
 static bool
-config_set(struct config *config, int option, const char *arg)
+config_set(struct config *config, const struct option_spec *o,
+    const char *arg)
 {
-	switch (option) {
-	case 'd':
-		return option_seconds(&delay_option, arg, &config->delay_ms);
-	case 't':
-		return option_seconds(&max_time_option, arg, &config->max_time_ms);
-	case OPT_HELO_TIMEOUT:
-		return option_seconds(&helo_timeout_option, arg,
-		    &config->helo_timeout_ms);
-	case OPT_GREET_WAIT:
-		return option_seconds(&greet_wait_option, arg,
-		    &config->greet_wait_ms);
-	case 'H':
+	switch (o->kind) {
+	case KIND_SECONDS:
+		return parse_number(arg, MS_DECIMALS, o->seconds->min_ms,
+		    o->seconds->max_ms, config_seconds(config, o));
+	case KIND_HOSTNAME:
 		if (!hostname_valid(arg))
 			return false;
 		snprintf(config->hostname, sizeof(config->hostname), "%s", arg);
 		return true;
-	case 'l':
+	case KIND_LOG:
 		return option_log_target(&config->log_target, arg);
 	default:
 		config->user = arg;
@@ -531,41 +632,72 @@ config_set(struct config *config, int option, const char *arg)
 }
 
 static void
-config_parse(struct config *config, int argc, char **argv)
+config_defaults(struct config *config)
 {
-	char flag[3] = "-?";
-	int c;
+	size_t i;
 
-	config->delay_ms = DEFAULT_DELAY_MS;
-	config->max_time_ms = DEFAULT_MAX_TIME_MS;
-	config->helo_timeout_ms = DEFAULT_HELO_TIMEOUT_MS;
-	config->greet_wait_ms = DEFAULT_GREET_WAIT_MS;
+	for (i = 0; i < OPTIONS; i++)
+		if (option_specs[i].kind == KIND_SECONDS)
+			*config_seconds(config, &option_specs[i]) =
+			    option_specs[i].seconds->default_ms;
 	config->log_target = TARGET_AUTO;
 	config->user = DEFAULT_USER;
 	if (gethostname(config->hostname, sizeof(config->hostname)) != 0 ||
 	    !hostname_valid(config->hostname))
 		strcpy(config->hostname, "localhost");
+}
 
+/* getopt's short string (":d:t:...") and long options, from the table. */
+static void
+getopt_arrays(char *shorts, struct option *longs)
+{
+	const struct option_spec *o;
+	size_t i;
+
+	*shorts++ = ':';
+	for (i = 0; i < OPTIONS; i++) {
+		o = &option_specs[i];
+		longs[i] = (struct option){ o->name, o->value != NULL ?
+		    required_argument : no_argument, NULL, option_value(o) };
+		if (o->letter == 0)
+			continue;
+		*shorts++ = o->letter;
+		if (o->value != NULL)
+			*shorts++ = ':';
+	}
+	*shorts = '\0';
+	longs[OPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static void
+config_parse(struct config *config, int argc, char **argv)
+{
+	static char shorts[2 * OPTIONS + 2];
+	static struct option longs[OPTIONS + 1];
+	const struct option_spec *o;
+	char flag[3] = "-?";
+	int c;
+
+	config_defaults(config);
+	getopt_arrays(shorts, longs);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:t:H:l:u:hV", long_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'h':
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		o = option_of_value(c == ':' ? optopt : c);
+		if (o == NULL) {
+			flag[1] = (char)optopt;
+			option_unknown(optopt != 0 ? flag : argv[optind - 1]);
+		}
+		if (c == ':')
+			option_invalid(o, NULL);
+		if (o->kind == KIND_HELP)
 			usage();
-		case 'V':
+		if (o->kind == KIND_VERSION) {
 			(void)!write(STDOUT_FILENO, "tarpit " TARPIT_VERSION "\n",
 			    sizeof("tarpit " TARPIT_VERSION "\n") - 1);
 			exit(EXIT_SUCCESS);
-		case ':':
-			option_invalid(optopt, NULL);
-		case '?':
-			flag[1] = (char)optopt;
-			option_unknown(optopt != 0 ? flag : argv[optind - 1]);
-		default:
-			if (!config_set(config, c, optarg))
-				option_invalid(c, optarg);
-			break;
 		}
+		if (!config_set(config, o, optarg))
+			option_invalid(o, optarg);
 	}
 	if (optind < argc) {
 		char text[CLIENT_TEXT_MAX + 1];
