@@ -1142,14 +1142,16 @@ def main():
     if "cpu_error" in result:
         bad.append(result)
     if args.strict:
-        bad += [r for r in result.get("rows", []) + result.get("hardening", [])
-                if "error" not in r and failures(r)]
+        bad += [r for r in result.get("rows", []) + result.get("hardening", []) +
+                result.get("floods", []) if "error" not in r and failures(r)]
     sys.exit(1 if bad else 0)
 
 
 def failures(r):
     """Connections of row R that got no banner, and held sessions short of n."""
     count = r.get("n", 0) - (r.get("sessions") or 0)
+    if "flood" in r:
+        return r["flood"]["failed"] + r["flood"]["stalled"] + (r.get("records_complete") is False)
     for phase in ("serial", "burst", "activation", "opened"):
         if phase in r:
             count += r[phase].get("failed", 0) + r[phase].get("pending", 0)
