@@ -224,10 +224,11 @@ bench:
 # MaxConnections= raised to SCALE_N for the run (a drop-in): the figures at N
 # and at SCALE_N from one hold.  Root; about 25 minutes.
 SCALE_N = 10000
+SCALE_BUILDS = tarpit,tarpit-static,floor
 bench-scale:
 	tools/install-deps check
 	$(MAKE) tarpit tarpit-static bench/floor
-	$(LARGE_BENCH) -n $(SCALE_N) --max-connections $(SCALE_N)
+	$(LARGE_BENCH) -n $(SCALE_N) --max-connections $(SCALE_N) --builds $(SCALE_BUILDS)
 # Bursts through each launcher: FLOODS, each COUNT connections opened evenly
 # over SECONDS and closed at its banner; latency, refused and stalled
 # connections, and whether the records are complete.  Root; about 15 minutes.

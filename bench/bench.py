@@ -331,8 +331,14 @@ class Nspawn(Launcher):
         self.unit = self.comm = "floor" if build == "floor" else "tarpit"
         self.dir = os.path.join(bench.dir, "nspawn-" + build)
         dest = bench.install_tree(build)
+        # PID 1 keeps three descriptors for each held bot (the connection and the two
+        # BPF programs of IPAddressDeny=).  A host's systemd raises its own limit to
+        # fs.nr_open, which in a container it cannot: give it that, or it stops
+        # starting instances at a third of the limit it inherited.
+        nofile = "--rlimit=RLIMIT_NOFILE=" + read("/proc/sys/fs/nr_open").strip()
         self.proc = subprocess.Popen([RIG + "/units", "boot", self.dir, "%s-%s" % (RUN_TAG, build),
-                                      dest, "--private-network"], stdin=subprocess.DEVNULL)
+                                      dest, "--private-network", nofile],
+                                     stdin=subprocess.DEVNULL)
         run([RIG + "/nspawn", "ready", self.dir], timeout=120)
         self.group = Group(os.path.join(self.dir, "cgroup"))
         socket_settings = socket_dropin(bench.args)
