@@ -333,14 +333,21 @@ class Nspawn(Launcher):
         dest = bench.install_tree(build)
         # PID 1 keeps three descriptors for each held bot (the connection and the two
         # BPF programs of IPAddressDeny=).  A host's systemd raises its own limit to
-        # fs.nr_open, which in a container it cannot: give it that, or it stops
-        # starting instances at a third of the limit it inherited.
+        # fs.nr_open, which in a container it cannot: ask nspawn for that, which it
+        # can give only where root has CAP_SYS_RESOURCE (not on these hosts: the
+        # limit stays what this process has).
         nofile = "--rlimit=RLIMIT_NOFILE=" + read("/proc/sys/fs/nr_open").strip()
         self.proc = subprocess.Popen([RIG + "/units", "boot", self.dir, "%s-%s" % (RUN_TAG, build),
                                       dest, "--private-network", nofile],
                                      stdin=subprocess.DEVNULL)
         run([RIG + "/nspawn", "ready", self.dir], timeout=120)
         self.group = Group(os.path.join(self.dir, "cgroup"))
+        leader = run([RIG + "/nspawn", "leader", self.dir]).stdout.strip()
+        limits = re.search(r"Max open files\s+(\d+)", read("/proc/%s/limits" % leader))
+        self.pid1_nofile = int(limits.group(1)) if limits else None
+        if self.pid1_nofile and self.pid1_nofile < 3 * bench.args.n:
+            log("  PID 1 may open %d files: it will start no more than about %d instances"
+                % (self.pid1_nofile, self.pid1_nofile // 3))
         socket_settings = socket_dropin(bench.args)
         if socket_settings:
             self.dropin(self.unit + ".socket", "bench", socket_settings)
@@ -673,6 +680,7 @@ def bench_case(bench, launcher_cls, build):
     try:
         launcher.start(bench, build)
         r["start_sec"] = round(time.monotonic() - t, 2)
+        r["pid1_nofile"] = getattr(launcher, "pid1_nofile", None)
         client_run(bench, launcher, "serial", 5, 10, 10)  # warm-up
         r["serial"] = latency_summary(client_run(bench, launcher, "serial", args.serial, 11, 10))
         drain(launcher)
