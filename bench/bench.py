@@ -351,6 +351,9 @@ class Nspawn(Launcher):
         socket_settings = socket_dropin(bench.args)
         if socket_settings:
             self.dropin(self.unit + ".socket", "bench", socket_settings)
+        if bench.args.service_setting:
+            self.dropin(self.unit + "@.service", "bench",
+                        "[Service]\n" + "".join(l + "\n" for l in bench.args.service_setting))
         run([RIG + "/units", "listen", self.dir, str(self.port), self.unit + ".socket"])
         self.settings = self.inside(["systemctl", "show", "-p", "Backlog,MaxConnections",
                                      self.unit + ".socket"]).stdout.split()
@@ -1072,6 +1075,9 @@ def main():
     p.add_argument("--backlog", type=int, help="Backlog= on the socket unit, for the run")
     p.add_argument("--max-connections", type=int,
                    help="MaxConnections= on the socket unit, for the run")
+    p.add_argument("--service-setting", action="append", default=[],
+                   help="a [Service] line on the instances for the run (repeatable), "
+                   "e.g. IPAddressDeny= to reset it")
     args = p.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench.py: needs root (cgroups, namespaces, nspawn)")
