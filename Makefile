@@ -222,7 +222,7 @@ bench:
 	[ "$(LARGE_N)" = 0 ] || $(LARGE_BENCH) -n $(LARGE_N)
 # SCALE_N bots held at once under real systemd with the shipped units, with
 # MaxConnections= raised to SCALE_N for the run (a drop-in): the figures at N
-# and at SCALE_N from one hold.  Root; about 25 minutes.
+# and at SCALE_N from one hold.  Root; about 20 minutes a build.
 SCALE_N = 10000
 SCALE_BUILDS = tarpit,tarpit-static,floor
 bench-scale:
@@ -231,7 +231,7 @@ bench-scale:
 	$(LARGE_BENCH) -n $(SCALE_N) --max-connections $(SCALE_N) --builds $(SCALE_BUILDS)
 # Bursts through each launcher: FLOODS, each COUNT connections opened evenly
 # over SECONDS and closed at its banner; latency, refused and stalled
-# connections, and whether the records are complete.  Root; about 15 minutes.
+# connections, and whether the records are complete.  Root; about 17 minutes.
 FLOODS = 1000/5,6000/120
 bench-burst:
 	tools/install-deps check
