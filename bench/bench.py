@@ -38,10 +38,12 @@ import re
 import select
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -218,6 +220,10 @@ class Launcher:
         """Bytes charged to the log's receiver, None where there is none to measure."""
         return None
 
+    def records(self):
+        """The connect and disconnect records received so far, None where none are."""
+        return None
+
 
 class SocketActivate(Launcher):
     name = "sa"
@@ -258,10 +264,18 @@ class Xinetd(Launcher):
         os.makedirs(sbin)
         shutil.copy2(bench.binary(build), sbin + "/tarpit")
         os.sync()
+        dev_log = []
+        if bench.args.flood:
+            # the records, to a /dev/log of our own: this host has no journal
+            self.syslog = SyslogCounter(os.path.join(self.dir, "dev-log"))
+            dev_log = ["--dev-log=" + self.syslog.path]
         self.proc = subprocess.Popen(self.group.exec_prefix() + [
-            RIG + "/xinetd", "serve", self.dir, "--bind=%s:%s" % (sbin, SBINDIR),
-            os.path.join(REPO, "xinetd/tarpit")], stdin=subprocess.DEVNULL)
+            RIG + "/xinetd", "serve", self.dir, "--bind=%s:%s" % (sbin, SBINDIR)] + dev_log +
+            [os.path.join(REPO, "xinetd/tarpit")], stdin=subprocess.DEVNULL)
         run([RIG + "/xinetd", "ready", self.dir])
+
+    def records(self):
+        return self.syslog.counts()
 
     def net_prefix(self):
         return [RIG + "/xinetd", "net", self.dir]
@@ -270,6 +284,41 @@ class Xinetd(Launcher):
         run([RIG + "/xinetd", "stop", self.dir], check=False)
         self.proc.wait(5)
         self.group.remove()
+        if getattr(self, "syslog", None):
+            self.syslog.close()
+
+
+class SyslogCounter:
+    """A /dev/log at PATH that counts the connect and disconnect records it is sent."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        os.chmod(path, 0o666)  # tarpit runs as nobody under xinetd
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.seen = {"connect": 0, "disconnect": 0}
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.receive, daemon=True)
+        self.thread.start()
+
+    def receive(self):
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                return
+            m = re.search(rb"\bevent=(connect|disconnect)\b", data)
+            if m:
+                with self.lock:
+                    self.seen[m.group(1).decode()] += 1
+
+    def counts(self):
+        with self.lock:
+            return dict(self.seen)
+
+    def close(self):
+        self.sock.close()
 
 
 class Nspawn(Launcher):
@@ -282,11 +331,40 @@ class Nspawn(Launcher):
         self.unit = self.comm = "floor" if build == "floor" else "tarpit"
         self.dir = os.path.join(bench.dir, "nspawn-" + build)
         dest = bench.install_tree(build)
+        # PID 1 keeps three descriptors for each held bot (the connection and the two
+        # BPF programs of IPAddressDeny=).  A host's systemd raises its own limit to
+        # fs.nr_open, which in a container it cannot: ask nspawn for that, which it
+        # can give only where root has CAP_SYS_RESOURCE (not on these hosts: the
+        # limit stays what this process has).
+        nofile = "--rlimit=RLIMIT_NOFILE=" + read("/proc/sys/fs/nr_open").strip()
         self.proc = subprocess.Popen([RIG + "/units", "boot", self.dir, "%s-%s" % (RUN_TAG, build),
-                                      dest, "--private-network"], stdin=subprocess.DEVNULL)
+                                      dest, "--private-network", nofile],
+                                     stdin=subprocess.DEVNULL)
         run([RIG + "/nspawn", "ready", self.dir], timeout=120)
         self.group = Group(os.path.join(self.dir, "cgroup"))
+        leader = run([RIG + "/nspawn", "leader", self.dir]).stdout.strip()
+        limits = re.search(r"Max open files\s+(\d+)", read("/proc/%s/limits" % leader))
+        self.pid1_nofile = int(limits.group(1)) if limits else None
+        if self.pid1_nofile and self.pid1_nofile < 3 * bench.args.n:
+            log("  PID 1 may open %d files: it will start no more than about %d instances"
+                % (self.pid1_nofile, self.pid1_nofile // 3))
+        socket_settings = socket_dropin(bench.args)
+        if socket_settings:
+            self.dropin(self.unit + ".socket", "bench", socket_settings)
+        if bench.args.service_setting:
+            self.dropin(self.unit + "@.service", "bench",
+                        "[Service]\n" + "".join(l + "\n" for l in bench.args.service_setting))
         run([RIG + "/units", "listen", self.dir, str(self.port), self.unit + ".socket"])
+        self.settings = self.inside(["systemctl", "show", "-p", "Backlog,MaxConnections",
+                                     self.unit + ".socket"]).stdout.split()
+
+    def records(self):
+        """How many connect and disconnect records the container's journal holds."""
+        self.inside(["journalctl", "--sync"], check=False)
+        out = self.inside(["journalctl", "-q", "--no-pager", "-o", "cat",
+                           "--output-fields=TARPIT_EVENT", "SYSLOG_IDENTIFIER=tarpit"],
+                          check=False).stdout.split()
+        return {e: out.count(e) for e in ("connect", "disconnect")}
 
     def net_prefix(self):
         return [RIG + "/nspawn", "net", self.dir]
@@ -333,6 +411,17 @@ SBINDIR = subprocess.run([RIG + "/units", "sbindir"], capture_output=True, text=
                          check=True).stdout.strip()
 UNITDIR = subprocess.run(["pkg-config", "--variable=systemdsystemunitdir", "systemd"],
                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def socket_dropin(args):
+    """[Socket] settings the run asks for over the shipped ones (--backlog,
+    --max-connections), or None."""
+    lines = []
+    if args.backlog:
+        lines.append("Backlog=%d" % args.backlog)
+    if args.max_connections:
+        lines.append("MaxConnections=%d" % args.max_connections)
+    return "[Socket]\n" + "".join(l + "\n" for l in lines) if lines else None
 
 
 def floor_service(shipped):
@@ -455,37 +544,58 @@ def latency_summary(result):
 
 def hold_and_measure(bench, launcher, n, net, cpu_window):
     """Opens n held connections and measures memory, smaps and CPU while held."""
+    return hold_stages(bench, launcher, n, net, cpu_window, [])[0]
+
+
+def hold_stages(bench, launcher, n, net, cpu_window, stages):
+    """hold_and_measure, with the figures taken also when each of STAGES (fewer than n)
+    connections are held, on the way to n, in one hold: one row for each, every one
+    against the same base, so that the cost per bot at each size comes from one run."""
     base = memory_point(bench, launcher)
     cmd = launcher.client(["hold", HOST, str(launcher.port), str(n), "--net=%d" % net,
-                           "--timeout=%d" % (60 + n // 20), "--hold-max=%d" % (cpu_window + 300)])
+                           "--timeout=%d" % (60 + n // 10),
+                           "--stages=%s" % ",".join(str(k) for k in stages),
+                           "--hold-max=%d" % (cpu_window + 300)])
     proc = subprocess.Popen(bench.client_group.exec_prefix() + cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    rows = []
     try:
-        opened = latency_summary(read_line(proc, 90 + n // 20))
-        time.sleep(bench.args.settle)
-        sessions = launcher.sessions()
-        loaded = memory_point(bench, launcher)
-        sizes = []
-        for pid in sessions:
-            try:
-                sizes.append(smaps(pid))
-            except (OSError, KeyError):
-                pass
-        held = len(sessions)
-        r = {"opened": opened, "sessions": held}
-        if held:
-            r.update(memory_figures(base, loaded, held))
-        for key in ("uss", "pss", "rss"):
-            r[key + "_kb"] = round(statistics.mean(s[key] for s in sizes), 1) if sizes else None
-        r["smaps_processes"] = len(sizes)
-        if cpu_window > 0 and held:
-            r.update(cpu_measure(launcher.group, sessions, cpu_window))
-        proc.stdin.write("stop\n")
-        proc.stdin.flush()
-        r["after"] = read_line(proc, 60)
-        return r
+        for stage in sorted(k for k in stages if k < n) + [n]:
+            opened = latency_summary(read_line(proc, 90 + n // 10))
+            log("  %d held (%d bannered, %.0f a second)" % (
+                stage, opened["bannered"], opened.get("rate_per_sec") or 0))
+            time.sleep(bench.args.settle)
+            r = dict(measure_held(bench, launcher, base, cpu_window), opened=opened, n=stage,
+                     load=read("/proc/loadavg").split()[0])
+            rows.append(r)
+            proc.stdin.write("next\n" if stage < n else "stop\n")
+            proc.stdin.flush()
+        rows[-1]["after"] = read_line(proc, 60)
+        return rows
     finally:
         stop_process(proc, 10)
+
+
+def measure_held(bench, launcher, base, cpu_window):
+    """Memory, smaps and CPU of the sessions held now, against BASE."""
+    sessions = launcher.sessions()
+    loaded = memory_point(bench, launcher)
+    sizes = []
+    for pid in sessions:
+        try:
+            sizes.append(smaps(pid))
+        except (OSError, KeyError):
+            pass
+    held = len(sessions)
+    r = {"sessions": held}
+    if held:
+        r.update(memory_figures(base, loaded, held))
+    for key in ("uss", "pss", "rss"):
+        r[key + "_kb"] = round(statistics.mean(s[key] for s in sizes), 1) if sizes else None
+    r["smaps_processes"] = len(sizes)
+    if cpu_window > 0 and held:
+        r.update(cpu_measure(launcher.group, sessions, cpu_window))
+    return r
 
 
 def runtimes(sessions):
@@ -564,6 +674,7 @@ def drain(launcher, seconds=60):
 
 
 def bench_case(bench, launcher_cls, build):
+    """The rows of one build behind one launcher: one, or one for each --stages size."""
     args = bench.args
     n = args.n
     launcher = launcher_cls()
@@ -572,17 +683,136 @@ def bench_case(bench, launcher_cls, build):
     try:
         launcher.start(bench, build)
         r["start_sec"] = round(time.monotonic() - t, 2)
+        r["pid1_nofile"] = getattr(launcher, "pid1_nofile", None)
         client_run(bench, launcher, "serial", 5, 10, 10)  # warm-up
         r["serial"] = latency_summary(client_run(bench, launcher, "serial", args.serial, 11, 10))
         drain(launcher)
         r["burst"] = latency_summary(client_run(bench, launcher, "burst", min(args.burst, n), 12, 30))
         drain(launcher)
-        r.update(hold_and_measure(bench, launcher, n, 13, args.cpu_window))
-        drain(launcher)
+        stages = hold_stages(bench, launcher, n, 13, args.cpu_window, args.stages)
+        drain(launcher, 60 + n // 20)
     finally:
         launcher.stop()
     r["case_sec"] = round(time.monotonic() - t, 1)
+    return [dict(r, **s) for s in stages]
+
+
+# --- floods: connections at a given pace, each closed at its banner ------------------
+
+# The kernel's counters of the listener's accept queue, in the launcher's namespace.
+LISTEN_COUNTERS = ("TcpExtListenOverflows", "TcpExtListenDrops", "TcpExtSyncookiesSent")
+
+
+def parse_floods(spec):
+    """COUNT/SECONDS,...: COUNT connections opened evenly over SECONDS, each."""
+    floods = []
+    for part in spec.split(","):
+        count, _, seconds = part.partition("/")
+        if not count.isdigit() or not 0 < int(count) <= 20000 or not seconds:
+            sys.exit("bench.py: --flood COUNT/SECONDS,..., COUNT 1 to 20000, not %r" % part)
+        floods.append((int(count), float(seconds)))
+    return floods
+
+
+def listen_counters(launcher):
+    out = run(launcher.net_prefix() + ["nstat", "-asz"] + list(LISTEN_COUNTERS),
+              check=False).stdout
+    found = dict(line.split()[:2] for line in out.splitlines() if line.startswith("TcpExt"))
+    return {k: int(found.get(k, 0)) for k in LISTEN_COUNTERS}
+
+
+def accept_queue(launcher):
+    """The listener's accept queue as the kernel has it (ss: Send-Q of a listener)."""
+    out = run(launcher.net_prefix() + ["ss", "-Hltn", "sport = :%d" % launcher.port],
+              check=False).stdout.split()
+    return int(out[2]) if len(out) > 2 and out[2].isdigit() else None
+
+
+def flood_case(bench, launcher_cls, build):
+    """Each --flood in turn through one launcher, drained between them."""
+    launcher = launcher_cls()
+    rows = []
+    try:
+        launcher.start(bench, build)
+        client_run(bench, launcher, "serial", 5, 10, 10)  # warm-up
+        drain(launcher)
+        for i, (count, seconds) in enumerate(parse_floods(bench.args.flood)):
+            log("%s %s: %d connections in %g s" % (launcher.name, build, count, seconds))
+            rows.append(flood_one(bench, launcher, build, count, seconds, 50 + i))
+            log("  %s" % flood_line(rows[-1]))
+    finally:
+        launcher.stop()
+    return rows
+
+
+def flood_one(bench, launcher, build, count, seconds, net):
+    """One flood: banner latency, refused and stalled connections, the listener's
+    overflows, the pace the launcher gave banners at, and whether every session that
+    started wrote both its records."""
+    timeout = bench.args.flood_timeout
+    r = {"launcher": launcher.name, "build": build, "n": count, "seconds": seconds,
+         "load": read("/proc/loadavg").split()[0],
+         "socket": getattr(launcher, "settings", None), "accept_queue": accept_queue(launcher)}
+    records0, counters0 = launcher.records(), listen_counters(launcher)
+    cmd = launcher.client(["rate", HOST, str(launcher.port), str(count), "--net=%d" % net,
+                           "--rate=%g" % (count / seconds), "--timeout=%d" % timeout])
+    out = subprocess.run(bench.client_group.exec_prefix() + cmd, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=seconds + timeout + 120)
+    if out.returncode != 0:
+        raise RuntimeError("client rate failed: %s" % out.stderr[-2000:])
+    result = json.loads(out.stdout.splitlines()[-1])
+    counters1 = listen_counters(launcher)
+    r["listen"] = {k: counters1[k] - counters0[k] for k in LISTEN_COUNTERS}
+    at = result.pop("banner_at_sec")
+    r["max_ms"] = result["latency_ms"][-1] if result["latency_ms"] else None
+    r["flood"] = latency_summary(result)
+    r["last_banner_sec"] = at[-1] if at else None
+    r["banners_per_sec"] = round(len(at) / at[-1], 1) if at and at[-1] > 0 else None
+    drain(launcher, 60 + count // 10)
+    if records0 is not None:
+        def got():
+            now = launcher.records()
+            r["records"] = {k: now[k] - records0[k] for k in now}
+            return r["records"]["connect"] == r["records"]["disconnect"] >= \
+                r["flood"]["bannered"]
+        r["records_complete"] = wait_until(60, got, 1)
     return r
+
+
+def flood_line(r):
+    f = r["flood"]
+    rec = r.get("records")
+    return ("%d in %gs: banner p50 %s p99 %s max %s ms, failed %d, stalled %d, "
+            "%s banners/s, last at %s s, overflows %d, records %s" % (
+                r["n"], r["seconds"], fmt(f["p50_ms"], "%.0f"), fmt(f["p99_ms"], "%.0f"),
+                fmt(r["max_ms"], "%.0f"), f["failed"], f["stalled"],
+                fmt(r["banners_per_sec"]), fmt(r["last_banner_sec"]),
+                r["listen"]["TcpExtListenOverflows"],
+                "%d/%d %s" % (rec["connect"], rec["disconnect"],
+                              "complete" if r["records_complete"] else "INCOMPLETE")
+                if rec else "-"))
+
+
+def print_floods(rows):
+    lines = [("launcher", "build", "queue", "conns", "in s", "load", "p50 ms", "p99 ms", "max ms",
+              "failed", "stalled", "banners/s", "last s", "overflows", "syncookies",
+              "connect", "disconnect", "records")]
+    for r in rows:
+        if "error" in r:
+            lines.append((r["launcher"], r["build"], "ERROR: " + r["error"][:80]))
+            continue
+        f, rec = r["flood"], r.get("records") or {}
+        lines.append((r["launcher"], r["build"], str(r["accept_queue"]), str(r["n"]),
+                      "%g" % r["seconds"], r["load"],
+                      fmt(f["p50_ms"], "%.0f"), fmt(f["p99_ms"], "%.0f"),
+                      fmt(r["max_ms"], "%.0f"), str(f["failed"]), str(f["stalled"]),
+                      fmt(r["banners_per_sec"]), fmt(r["last_banner_sec"]),
+                      str(r["listen"]["TcpExtListenOverflows"]),
+                      str(r["listen"]["TcpExtSyncookiesSent"]),
+                      str(rec.get("connect", "-")), str(rec.get("disconnect", "-")),
+                      "-" if "records_complete" not in r else
+                      "complete" if r["records_complete"] else "INCOMPLETE"))
+    print_columns(lines)
 
 
 # --- hardening under real systemd ----------------------------------------------------
@@ -693,12 +923,15 @@ def print_cpu_pair(rows):
 
 def print_goal(rows, cpu_rows):
     """The static build against the floor: the two figures issue 13 set limits on."""
-    floors = {r["launcher"]: r for r in rows if r["build"] == "floor" and "error" not in r}
+    floors = {(r["launcher"], r["n"]): r for r in rows
+              if r["build"] == "floor" and "error" not in r}
     parts = []
     for r in rows:
-        f = floors.get(r["launcher"])
+        f = floors.get((r["launcher"], r["n"]))
         if r["build"] == "tarpit-static" and "error" not in r and f:
-            parts.append("%s %s" % (r["launcher"], ratio(r.get("cgroup_kb"), f.get("cgroup_kb"))))
+            parts.append("%s %s" % (r["launcher"] if len(floors) == len(
+                {k[0] for k in floors}) else "%s@%d" % (r["launcher"], r["n"]),
+                ratio(r.get("cgroup_kb"), f.get("cgroup_kb"))))
     cpu = {r["build"]: r["cpu_sec_conn_hour"] for r in cpu_rows}
     print("tarpit-static / floor: memory by cgroup %s (at most 1.15x); CPU side by side %s "
           "(at most 1.2x)" % (", ".join(parts) or "-",
@@ -710,12 +943,13 @@ def print_table(rows):
             "ser p50", "x", "ser p99", "bur p50", "bur p99", "conn/s", "fail",
             "CPU s/c-h", "x")
     lines = [head]
-    floors = {r["launcher"]: r for r in rows if r["build"] == "floor" and "error" not in r}
+    floors = {(r["launcher"], r["n"]): r for r in rows
+              if r["build"] == "floor" and "error" not in r}
     for r in rows:
         if "error" in r:
             lines.append((r["launcher"], r["build"], "ERROR: " + r["error"][:80]))
             continue
-        f = floors.get(r["launcher"], {})
+        f = floors.get((r["launcher"], r["n"]), {})
         o = r.get("opened", {})
         fail = o.get("failed", 0) + o.get("pending", 0) + r["burst"]["failed"] + \
             r["serial"]["failed"] + r["burst"]["pending"]
@@ -831,11 +1065,25 @@ def main():
     p.add_argument("--strict", action="store_true",
                    help="exit 1 if any connection failed (for CI)")
     p.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    p.add_argument("--stages", default="",
+                   help="also take the figures when these many (K,..) are held, on the way "
+                   "to N, in the same hold")
+    p.add_argument("--flood", help="instead: COUNT/SECONDS,..., each COUNT connections "
+                   "opened evenly over SECONDS and closed at the banner")
+    p.add_argument("--flood-timeout", type=int, default=300,
+                   help="seconds a flood's connection waits for its banner (stalled after)")
+    p.add_argument("--backlog", type=int, help="Backlog= on the socket unit, for the run")
+    p.add_argument("--max-connections", type=int,
+                   help="MaxConnections= on the socket unit, for the run")
+    p.add_argument("--service-setting", action="append", default=[],
+                   help="a [Service] line on the instances for the run (repeatable), "
+                   "e.g. IPAddressDeny= to reset it")
     args = p.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench.py: needs root (cgroups, namespaces, nspawn)")
-    if not 1 <= args.n <= 8192:
-        sys.exit("bench.py: -n from 1 to 8192")
+    if not 1 <= args.n <= 20000:
+        sys.exit("bench.py: -n from 1 to 20000")
+    args.stages = sorted({int(k) for k in args.stages.split(",") if k and int(k) < args.n})
     launchers = args.launchers.split(",")
     builds = args.builds.split(",")
     if any(x not in LAUNCHERS for x in launchers) or any(b not in BUILDS for b in builds):
@@ -854,6 +1102,17 @@ def main():
         if args.hardening:
             result["binaries"] = bench.snapshot([args.hardening_build])
             result["hardening"] = bench_hardening(bench)
+        elif args.flood:
+            result["binaries"] = bench.snapshot(builds)
+            rows = result["floods"] = []
+            for name in launchers:
+                for build in builds:
+                    try:
+                        rows.extend(flood_case(bench, LAUNCHERS[name], build))
+                    except (RuntimeError, subprocess.SubprocessError, OSError) as e:
+                        log("  failed: %s" % e)
+                        rows.append({"launcher": name, "build": build, "n": args.n,
+                                     "error": str(e)})
         else:
             result["binaries"] = bench.snapshot(builds)
             rows = result["rows"] = []
@@ -861,10 +1120,11 @@ def main():
                 for build in builds:
                     log("%s %s, N=%d" % (name, build, args.n))
                     try:
-                        rows.append(bench_case(bench, LAUNCHERS[name], build))
+                        rows.extend(bench_case(bench, LAUNCHERS[name], build))
                     except (RuntimeError, subprocess.SubprocessError, OSError) as e:
                         log("  failed: %s" % e)
-                        rows.append({"launcher": name, "build": build, "error": str(e)})
+                        rows.append({"launcher": name, "build": build, "n": args.n,
+                                     "error": str(e)})
             result["cpu_side_by_side"] = []
             if args.cpu_pair_window > 0 and "sa" in launchers:
                 log("CPU side by side under sa: %s, N=%d each" % (",".join(builds), args.n))
@@ -877,9 +1137,10 @@ def main():
         bench.cleanup()
     result["duration_sec"] = round(time.monotonic() - T0, 1)
     os.makedirs(args.out, exist_ok=True)
-    kind = "hardening" if args.hardening else "bench"
-    path = os.path.join(args.out, "%s-%s-n%d.json" % (kind, started.strftime("%Y%m%d-%H%M%S"),
-                                                      args.n))
+    kind = "hardening" if args.hardening else "flood" if args.flood else "bench"
+    path = os.path.join(args.out, "%s-%s-n%d.json" % (
+        kind, started.strftime("%Y%m%d-%H%M%S"),
+        max(c for c, _ in parse_floods(args.flood)) if args.flood else args.n))
     with open(path, "w") as f:
         json.dump(result, f, indent=1)
         f.write("\n")
@@ -889,24 +1150,28 @@ def main():
         result["duration_sec"]))
     if args.hardening:
         print_hardening(result["hardening"])
+    elif args.flood:
+        print_floods(result["floods"])
     else:
         print_table(result["rows"])
         if result["cpu_side_by_side"]:
             print_cpu_pair(result["cpu_side_by_side"])
         print_goal(result["rows"], result["cpu_side_by_side"])
     print("JSON: %s" % os.path.relpath(path))
-    bad = [r for r in result.get("rows", []) if "error" in r]
+    bad = [r for r in result.get("rows", []) + result.get("floods", []) if "error" in r]
     if "cpu_error" in result:
         bad.append(result)
     if args.strict:
-        bad += [r for r in result.get("rows", []) + result.get("hardening", [])
-                if "error" not in r and failures(r)]
+        bad += [r for r in result.get("rows", []) + result.get("hardening", []) +
+                result.get("floods", []) if "error" not in r and failures(r)]
     sys.exit(1 if bad else 0)
 
 
 def failures(r):
     """Connections of row R that got no banner, and held sessions short of n."""
     count = r.get("n", 0) - (r.get("sessions") or 0)
+    if "flood" in r:
+        return r["flood"]["failed"] + r["flood"]["stalled"] + (r.get("records_complete") is False)
     for phase in ("serial", "burst", "activation", "opened"):
         if phase in r:
             count += r[phase].get("failed", 0) + r[phase].get("pending", 0)

@@ -1,7 +1,7 @@
 """The SMTP client side of bench/: loopback only, bounded in count and in time.
 
 usage: client.py MODE HOST PORT COUNT [--net=A] [--timeout=S] [--window=W]
-                 [--hold-max=S]
+                 [--hold-max=S] [--stages=K,..] [--rate=R]
 
 MODE serial: COUNT connections one after another, each closed at its banner.
 MODE burst:  COUNT connections opened at once, closed once all are settled.
@@ -9,6 +9,12 @@ MODE hold:   COUNT connections opened with at most W (default 64) awaiting their
              banner; each sends EHLO after its banner.  Prints a result line,
              then holds them all, reading, until a line or EOF on stdin (at most
              --hold-max seconds, default 600), and prints a second line.
+             With --stages, it first stops at each K connections bannered,
+             prints a result line and waits for a line on stdin to go on.
+MODE rate:   COUNT connections opened at R a second (--rate, evenly spaced
+             from the first), each closed at its banner; one that has none
+             --timeout seconds after its connect() is stalled.  Failed (refused,
+             reset or closed before a banner) and stalled are counted apart.
 Every result is one line of JSON on stdout.  Latency is connect() to the end of
 the first line, which must start with "220".  Each connection comes from its
 own address in 127.NET.0.0/16 (--net, default 20), so no per-source limit of
@@ -153,6 +159,39 @@ def burst(host, port, count, opts):
     return result
 
 
+def rate(host, port, count, opts):
+    sel = selectors.DefaultSelector()
+    interval = 1 / float(opts["rate"])
+    timeout = float(opts["timeout"])
+    conns, active = [], []
+    start = time.monotonic()
+    while len(conns) < count or active:
+        now = time.monotonic()
+        while len(conns) < count and now >= start + len(conns) * interval:
+            c = open_one(sel, host, port, int(opts["net"]), len(conns))
+            conns.append(c)
+            if c.state != "failed":
+                active.append(c)
+        still = []
+        for c in active:
+            if c.state == "bannered" or (c.state in ("connecting", "waiting") and
+                                         now - c.start > timeout):
+                sel.unregister(c.sock)
+                c.sock.close()
+                c.state = "closed" if c.state == "bannered" else "stalled"
+            elif c.state in ("connecting", "waiting"):
+                still.append(c)
+        active = still
+        wait = start + len(conns) * interval - now if len(conns) < count else 0.05
+        step(sel, min(max(wait, 0.001), 0.05), False)
+    result = summary(conns, time.monotonic() - start)
+    result["stalled"] = sum(1 for c in conns if c.state == "stalled")
+    # when each banner came, from the first connect(): the launcher's pace
+    done = sorted(c.start + c.latency - start for c in conns if c.latency is not None)
+    result["banner_at_sec"] = [round(x, 3) for x in done]
+    return result
+
+
 def hold(host, port, count, opts):
     sel = selectors.DefaultSelector()
     window = int(opts["window"])
@@ -160,18 +199,32 @@ def hold(host, port, count, opts):
     inflight = 0
     start = time.monotonic()
     deadline = start + float(opts["timeout"])
-    while time.monotonic() < deadline:
-        while len(conns) < count and inflight < window:
-            c = open_one(sel, host, port, int(opts["net"]), len(conns))
-            conns.append(c)
-            inflight += c.state != "failed"
-        if len(conns) == count and inflight == 0:
-            break
-        inflight -= step(sel, 0.05, True)
-    elapsed = time.monotonic() - start
-    result = summary(conns, elapsed)
-    result["rate_per_sec"] = round(result["bannered"] / elapsed, 1) if elapsed > 0 else None
-    print(json.dumps(result), flush=True)
+    stages = [int(k) for k in opts["stages"].split(",") if k and int(k) < count] + [count]
+    for stage in stages:
+        stage_start, before = time.monotonic(), sum(1 for c in conns if c.latency is not None)
+        while time.monotonic() < deadline:
+            while len(conns) < stage and inflight < window:
+                c = open_one(sel, host, port, int(opts["net"]), len(conns))
+                conns.append(c)
+                inflight += c.state != "failed"
+            if len(conns) == stage and inflight == 0:
+                break
+            inflight -= step(sel, 0.05, True)
+        elapsed = time.monotonic() - stage_start
+        result = summary(conns, time.monotonic() - start)
+        # the pace of this stage's connections alone
+        result["rate_per_sec"] = round((result["bannered"] - before) / elapsed, 1) \
+            if elapsed > 0 else None
+        print(json.dumps(result), flush=True)
+        if stage < count:
+            # keep the trickle read while the figures of this stage are taken
+            stdin = selectors.DefaultSelector()
+            stdin.register(sys.stdin, selectors.EVENT_READ)
+            until = time.monotonic() + float(opts["hold-max"])
+            while time.monotonic() < until and not stdin.select(0):
+                step(sel, 0.2, False)
+            sys.stdin.readline()
+            deadline = time.monotonic() + float(opts["timeout"])
     # hold, reading the trickle, until told to stop on stdin
     stdin = selectors.DefaultSelector()
     stdin.register(sys.stdin, selectors.EVENT_READ)
@@ -186,7 +239,8 @@ def hold(host, port, count, opts):
 
 
 def main(argv):
-    opts = {"net": "20", "timeout": "30", "window": "64", "hold-max": "600"}
+    opts = {"net": "20", "timeout": "30", "window": "64", "hold-max": "600", "stages": "",
+            "rate": "50"}
     args = []
     for arg in argv:
         if arg.startswith("--"):
@@ -194,14 +248,15 @@ def main(argv):
             opts[key] = value
         else:
             args.append(arg)
-    if len(args) != 4 or args[0] not in ("serial", "burst", "hold"):
+    if len(args) != 4 or args[0] not in ("serial", "burst", "hold", "rate"):
         sys.exit(__doc__)
     mode, host, port, count = args[0], args[1], int(args[2]), int(args[3])
     if not host.startswith("127.") or not 0 < count <= MAX_COUNT:
         sys.exit("client.py: loopback hosts only, 1 to %d connections" % MAX_COUNT)
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    result = {"serial": serial, "burst": burst, "hold": hold}[mode](host, port, count, opts)
+    result = {"serial": serial, "burst": burst, "hold": hold, "rate": rate}[mode](
+        host, port, count, opts)
     print(json.dumps(result), flush=True)
 
 
