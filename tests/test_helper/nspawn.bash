@@ -116,28 +116,48 @@ nspawn_teardown() {
 
 nspawn_write_flood() {
 	cat >"$NSPAWN_DIR/flood.py" <<'EOF'
-"""usage: flood.py HOST PORT COUNT [--sources=one|many] [--helo] [--timeout=S]
+"""usage: flood.py HOST PORT COUNT [--sources=one|many|N] [--per-source=K] [--reset=R]
+                   [--helo] [--wait-close] [--timeout=S] [--list=FILE]
                    [--hold=FILE] [--hold-max=S]
 
-Opens COUNT connections at once, from HOST's own family loopback address (one) or
-each from an address of its own in 127.10.0.0/16 (many), and waits (at most
---timeout, default 30 s) until each has its "220 " banner or has been closed.
-Prints connect_sec (time until every connection was established), banners,
-closed (ended without a banner) and pending (neither).  With --helo, sends
-"HELO flood.example" after each banner.  With --hold, then keeps the connections
-open, reading, until FILE exists (at most --hold-max, default 60 s), and prints
-still_open: how many the server has not closed meanwhile.
+Opens COUNT connections and waits (at most --timeout, default 30 s) until each
+has its "220 " banner or has been closed.  They come from HOST's own family
+loopback address (one), each from an address of its own in 127.10.0.0/16
+(many), or from the N addresses 127.0.0.1 to 127.0.0.N in turn.  All are opened
+at once; with --per-source, at most K from one address at a time, the next as
+one ends.  With --reset, R of them, spread evenly, are reset (SO_LINGER 0, then
+close: an RST) as soon as they are established, before any banner.  With
+--helo, sends "HELO flood.example" after each banner.  With --wait-close, a
+client then reads until the server closes (a short --max-time), and the wait
+is for that too: only then is its place free.
+Prints connect_sec (time until every connection was established), opened
+(established), resets, banners, closed (ended without a banner, not reset),
+failed (never established) and pending (none of these in time, or never
+opened).  With --list, FILE gets a line "ADDRESS PORT OUTCOME" for each
+connection, OUTCOME one of banner, reset, closed, failed and pending.  With
+--hold, then keeps the connections open, reading, until FILE exists (at most
+--hold-max, default 60 s), and prints still_open: how many the server has not
+closed meanwhile.
 """
 import os
 import resource
 import selectors
 import socket
+import struct
 import sys
 import time
 
 
+def source_of(opts, i):
+    if opts["sources"] == "one":
+        return None
+    if opts["sources"] == "many":
+        return "127.10.%d.%d" % (i // 250, i % 250 + 1)
+    return "127.0.0.%d" % (i % int(opts["sources"]) + 1)
+
+
 def main(argv):
-    opts = {"sources": "one", "timeout": "30", "hold-max": "60"}
+    opts = {"sources": "one", "timeout": "30", "hold-max": "60", "reset": "0"}
     args = []
     for arg in argv:
         if arg.startswith("--"):
@@ -149,38 +169,74 @@ def main(argv):
         sys.exit(__doc__)
     host, port, count = args[0], int(args[1]), int(args[2])
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    resets = int(opts["reset"])
+    # at most this many open from one source at a time
+    per_source = int(opts.get("per-source", count))
     # one descriptor a connection: the default soft limit of 1024 is the only obstacle
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     sel = selectors.DefaultSelector()
-    state = {}
+    conns = [{"source": source_of(opts, i), "port": None, "outcome": "pending",
+              "connected": False, "buf": b"", "line": False, "done": False,
+              "reset": (i + 1) * resets // count > i * resets // count}
+             for i in range(count)]
+    queues = {}
+    for i, c in enumerate(conns):
+        queues.setdefault(c["source"], []).append(i)
+    open_from = dict.fromkeys(queues, 0)
+    sockets = {}
+
+    def settle(s, outcome):
+        c = conns[sockets[s]]
+        if c["done"]:
+            return
+        c["done"] = True
+        if c["outcome"] == "pending":
+            c["outcome"] = outcome
+        open_from[c["source"]] -= 1
+
+    def finish(s, outcome):
+        settle(s, outcome)
+        sel.unregister(s)
+        s.close()
+
+    def open_more():
+        for source, queue in queues.items():
+            while queue and open_from[source] < per_source:
+                i = queue.pop(0)
+                s = socket.socket(family, socket.SOCK_STREAM)
+                if source is not None:
+                    s.bind((source, 0))
+                    conns[i]["port"] = s.getsockname()[1]
+                s.setblocking(False)
+                s.connect_ex((host, port))
+                sockets[s] = i
+                open_from[source] += 1
+                sel.register(s, selectors.EVENT_WRITE)
+
     start = time.monotonic()
-    for i in range(count):
-        s = socket.socket(family, socket.SOCK_STREAM)
-        if opts["sources"] == "many":
-            s.bind(("127.10.%d.%d" % (i // 250, i % 250 + 1), 0))
-        s.setblocking(False)
-        s.connect_ex((host, port))
-        state[s] = {"connected": False, "buf": b"", "line": False, "banner": False, "closed": False}
-        sel.register(s, selectors.EVENT_WRITE)
+    deadline = start + float(opts["timeout"])
     connected = 0
     connect_sec = None
-    deadline = start + float(opts["timeout"])
-    unsettled = count
-    while unsettled and time.monotonic() < deadline:
+    open_more()
+    while time.monotonic() < deadline and not all(c["done"] for c in conns):
         for key, _ in sel.select(0.05):
-            s, st = key.fileobj, state[key.fileobj]
-            if not st["connected"]:
-                st["connected"] = True
+            s = key.fileobj
+            c = conns[sockets[s]]
+            if not c["connected"]:
+                c["connected"] = True
                 if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR):
-                    st["closed"] = True
-                    unsettled -= 1
-                    sel.unregister(s)
+                    finish(s, "failed")
                     continue
                 connected += 1
                 if connected == count:
                     connect_sec = time.monotonic() - start
+                c["port"] = s.getsockname()[1]
+                if c["reset"]:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    finish(s, "reset")
+                    continue
                 sel.modify(s, selectors.EVENT_READ)
                 continue
             try:
@@ -188,26 +244,42 @@ def main(argv):
             except OSError:
                 data = b""
             if not data:
-                st["closed"] = True
-                sel.unregister(s)
-                if not st["line"]:
-                    unsettled -= 1
+                if "wait-close" in opts or "hold" not in opts:
+                    finish(s, "closed")
+                else:
+                    # kept, so that the hold can tell it was closed
+                    settle(s, "closed")
+                    sel.unregister(s)
+                    c["eof"] = True
                 continue
-            if st["line"]:
+            if c["line"]:
                 continue
-            st["buf"] += data
-            if b"\r\n" in st["buf"]:
-                st["line"] = True
-                st["banner"] = st["buf"].startswith(b"220 ")
-                unsettled -= 1
+            c["buf"] += data
+            if b"\r\n" in c["buf"]:
+                c["line"] = True
+                if c["buf"].startswith(b"220 "):
+                    c["outcome"] = "banner"
                 if "helo" in opts:
-                    s.sendall(b"HELO flood.example\r\n")
-    banners = sum(1 for st in state.values() if st["banner"])
-    closed = sum(1 for st in state.values() if st["closed"] and not st["line"])
+                    try:
+                        s.sendall(b"HELO flood.example\r\n")
+                    except OSError:
+                        finish(s, "closed")
+                        continue
+                if "wait-close" not in opts:
+                    # a banner stays a banner: "closed" only for any other line
+                    settle(s, "closed")
+        open_more()
+    outcomes = [c["outcome"] for c in conns]
     print("connect_sec=%s" % ("%.3f" % connect_sec if connect_sec is not None else "none"))
-    print("banners=%d" % banners)
-    print("closed=%d" % closed)
-    print("pending=%d" % unsettled, flush=True)
+    print("opened=%d" % connected)
+    for outcome in ("reset", "banner", "closed", "failed", "pending"):
+        print("%s=%d" % (outcome + "s" if outcome in ("reset", "banner") else outcome,
+                         outcomes.count(outcome)))
+    sys.stdout.flush()
+    if "list" in opts:
+        with open(opts["list"], "w") as f:
+            for c in conns:
+                f.write("%s %s %s\n" % (c["source"] or host, c["port"], c["outcome"]))
     if "hold" not in opts:
         return
     deadline = time.monotonic() + float(opts["hold-max"])
@@ -219,9 +291,10 @@ def main(argv):
             except OSError:
                 data = b""
             if not data:
-                state[s]["closed"] = True
+                conns[sockets[s]]["eof"] = True
                 sel.unregister(s)
-    print("still_open=%d" % sum(1 for st in state.values() if not st["closed"]), flush=True)
+    print("still_open=%d" % sum(1 for c in conns if c["outcome"] == "banner" and not c.get("eof")),
+          flush=True)
 
 
 main(sys.argv[1:])
