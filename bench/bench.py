@@ -1043,6 +1043,23 @@ def machine():
             "cgroup_layout": cgroup_layout()}
 
 
+def each_case(bench, launchers, builds, run, announce=False):
+    """The rows of run(bench, launcher, build) for every launcher and build; a
+    case that fails is a row with its error, and the others still run."""
+    rows = []
+    for name in launchers:
+        for build in builds:
+            if announce:
+                log("%s %s, N=%d" % (name, build, bench.args.n))
+            try:
+                rows.extend(run(bench, LAUNCHERS[name], build))
+            except (RuntimeError, subprocess.SubprocessError, OSError) as e:
+                log("  failed: %s" % e)
+                rows.append({"launcher": name, "build": build, "n": bench.args.n,
+                             "error": str(e)})
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("-n", type=int, default=int(os.environ.get("N", 1000)))
@@ -1104,27 +1121,11 @@ def main():
             result["hardening"] = bench_hardening(bench)
         elif args.flood:
             result["binaries"] = bench.snapshot(builds)
-            rows = result["floods"] = []
-            for name in launchers:
-                for build in builds:
-                    try:
-                        rows.extend(flood_case(bench, LAUNCHERS[name], build))
-                    except (RuntimeError, subprocess.SubprocessError, OSError) as e:
-                        log("  failed: %s" % e)
-                        rows.append({"launcher": name, "build": build, "n": args.n,
-                                     "error": str(e)})
+            result["floods"] = each_case(bench, launchers, builds, flood_case)
         else:
             result["binaries"] = bench.snapshot(builds)
-            rows = result["rows"] = []
-            for name in launchers:
-                for build in builds:
-                    log("%s %s, N=%d" % (name, build, args.n))
-                    try:
-                        rows.extend(bench_case(bench, LAUNCHERS[name], build))
-                    except (RuntimeError, subprocess.SubprocessError, OSError) as e:
-                        log("  failed: %s" % e)
-                        rows.append({"launcher": name, "build": build, "n": args.n,
-                                     "error": str(e)})
+            result["rows"] = each_case(bench, launchers, builds, bench_case,
+                                       announce=True)
             result["cpu_side_by_side"] = []
             if args.cpu_pair_window > 0 and "sa" in launchers:
                 log("CPU side by side under sa: %s, N=%d each" % (",".join(builds), args.n))
