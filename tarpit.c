@@ -472,13 +472,13 @@ usage_synopsis(char *buf, size_t size)
 	size_t i, len, column;
 	const struct option_spec *o;
 
+	log_targets_join(targets, sizeof(targets), "|");
 	len = (size_t)snprintf(buf, size, "%s", lead);
 	column = len;
 	for (i = 0; i < OPTIONS && len < size; i++) {
 		o = &option_specs[i];
 		if (o->kind == KIND_HELP || o->kind == KIND_VERSION)
 			continue;
-		log_targets_join(targets, sizeof(targets), "|");
 		if (o->letter != 0)
 			snprintf(item, sizeof(item), " [-%c %s]", o->letter,
 			    o->synopsis != NULL ? o->synopsis : targets);
