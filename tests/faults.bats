@@ -82,14 +82,6 @@ journal_has() {
 	[[ -n $(journal_json TARPIT_EVENT="$1") ]]
 }
 
-# syslog_flushed: true once a record sent now has reached $SYSLOG_FILE, and with it
-# every datagram sent before (the receiver reads them in order).
-syslog_flushed() {
-	local REMOTE_PORT=$((REMOTE_PORT + 1)) IN_NS=(nsenter -t "$SYSLOG_NS_PID" -m --)
-	session 'QUIT\r\n' -l syslog
-	LOG_BACKEND=syslog await_record disconnect 5
-}
-
 # nolog_ns_start: a mount namespace with an empty /run (no journal socket) and an
 # empty /dev (no /dev/log); IN_NS enters it.
 nolog_ns_start() {
