@@ -38,13 +38,19 @@ BUILD_1 = $(CHECK_DEPS) static && $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL
     $(KERNEL_HEADERS) $(CFLAGS) $(LDFLAGS) -static -no-pie
 LIBS_1 = $(LDLIBS)
 
-all: tarpit tarpit-report
+all: tarpit tarpit-report tarpit-probe
 
 # tarpit.c is the whole of tarpit; the two headers it shares with the report.
 TARPIT_SOURCES = tarpit.c record.h number.h
 
 tarpit: $(TARPIT_SOURCES)
 	$(BUILD_$(STATIC)) -o $@ tarpit.c $(LIBS_$(STATIC))
+
+# Tries each higher MX from the tar pit's host and logs through sd-journal:
+# always against libsystemd, like the report that reads its records.
+PROBE_SOURCES = probe.c record.h number.h
+tarpit-probe: $(PROBE_SOURCES)
+	$(BUILD_0) -o $@ probe.c $(LIBS_0)
 
 # Reads the records back through sd-journal: always against libsystemd.
 # report/report.h says which file does what.
@@ -153,7 +159,7 @@ NSPAWN_TESTS = systemd.bats metrics.bats many-hosts.bats mta.bats rig.bats
 FUZZ_RUN = $(MAKE) fuzz
 check:
 	tools/install-deps check
-	$(MAKE) tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report \
+	$(MAKE) tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report tarpit-probe \
 	    tarpit-report-asan tarpit-report-debug \
 	    tests/sandbox-probe tests/sandbox-probe-static
 	tests/run-all 'tests/run ./tarpit ./tarpit-static' \
@@ -191,10 +197,10 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
     -bugprone-not-null-terminated-result,-cert-err33-c,\
     -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
 # One file at a time: clang-tidy 14 given both mixes up their two die().
-SOURCES = tarpit.c $(REPORT_SOURCES)
+SOURCES = tarpit.c probe.c $(REPORT_SOURCES)
 lint:
 	@$(CHECK_DEPS) check
-	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1
+	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1 man/tarpit-probe.8
 	for f in $(SOURCES); do \
 	    $(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) \
 	        -c -o /dev/null $$f || exit 1; \
@@ -264,6 +270,10 @@ bench-smoke: tarpit tarpit-static bench/floor
 # Opt-in, like tarpit-sandbox.conf: the journal shipping configuration of a tar
 # pit host and of the collector (README, "Many MX hosts").
 JOURNAL_CONFIG = upload.conf upload-retry.conf remote.conf remote-allow.conf
+# Opt-in too, each pair off until its timer is enabled: the probe of the higher
+# MX hosts, on a tar pit host, and the blocklist's refresh (tarpit-report(1)).
+OPT_IN_UNITS = tarpit-probe.service tarpit-probe.timer \
+    tarpit-blocklist.service tarpit-blocklist.timer
 
 install:
 	@$(CHECK_DEPS) install
@@ -275,6 +285,8 @@ install:
 	install -m 644 man/tarpit.8 $(DESTDIR)$(MANDIR)/man8/tarpit.8
 	install -m 755 tarpit-report $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
 	install -m 644 man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
+	install -m 755 tarpit-probe $(DESTDIR)$(BINDIR)/tarpit-probe
+	install -m 644 man/tarpit-probe.8 $(DESTDIR)$(MANDIR)/man8/tarpit-probe.8
 	install -m 644 units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
 	sed 's|=$(SHIPPED_BINDIR)/tarpit|=$(BINDIR)/tarpit|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
@@ -283,6 +295,12 @@ install:
 	    units/tarpit-metrics.service > $(DESTDIR)$(UNITDIR)/tarpit-metrics.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/tarpit-metrics.service
 	install -m 644 units/tarpit-metrics.timer $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
+	for u in $(OPT_IN_UNITS); do \
+	    sed -e 's|=$(SHIPPED_REPORT_BINDIR)/tarpit-report|=$(REPORT_BINDIR)/tarpit-report|' \
+	        -e 's|=$(SHIPPED_BINDIR)/tarpit-probe|=$(BINDIR)/tarpit-probe|' \
+	        units/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	install -m 644 units/tarpit.sysusers $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf
 	install -m 644 units/tarpit-sandbox.conf $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 	mkdir -p $(DESTDIR)$(DOCDIR)/journal
@@ -313,6 +331,8 @@ uninstall:
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit@.service
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit-metrics.service \
 	    $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer
+	rm -f $(DESTDIR)$(BINDIR)/tarpit-probe $(DESTDIR)$(MANDIR)/man8/tarpit-probe.8
+	for u in $(OPT_IN_UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/tarpit.conf $(DESTDIR)$(XINETDDIR)/tarpit
 	rm -f $(DESTDIR)$(DOCDIR)/tarpit-sandbox.conf
 	for f in $(JOURNAL_CONFIG); do rm -f $(DESTDIR)$(DOCDIR)/journal/$$f; done
@@ -320,6 +340,7 @@ uninstall:
 
 clean:
 	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report bench/floor \
+	    tarpit-probe \
 	    tarpit-report-asan tarpit-report-debug tests/sandbox-probe \
 	    tests/sandbox-probe-static tests/fuzz/fuzz-session tests/fuzz/fuzz-report
 	rm -rf tests/fuzz/work tests/fuzz/work-report

@@ -72,4 +72,39 @@
 #define END_REASON_SIGNAL       "signal"        /* SIGTERM, SIGINT or SIGHUP */
 #define END_REASONS           6
 
+/*
+ * Whom the journal must name as the writer of a record for the report to
+ * count it: _COMM is the kernel's name of the process, which journald adds
+ * itself, and _SYSTEMD_UNIT, where the journal has one, the unit that
+ * started it.  A record with the right fields from any other process is
+ * ignored (tarpit-report(1), "Trust").
+ */
+#define RECORD_COMM           "tarpit"
+#define RECORD_UNIT_PREFIX    "tarpit@"       /* tarpit@.service's instances */
+#define RECORD_UNIT_SUFFIX    ".service"
+#define RECORD_UNIT_XINETD    "xinetd.service"
+
+/*
+ * tarpit-probe(8): one record per higher MX it tried, whether the MX
+ * answered with a 220 greeting.  PROBE_TARGET is the target as given,
+ * PROBE_ADDR the address last tried (none if the name did not resolve),
+ * PROBE_RESULT up or down, PROBE_ERROR why it was down.
+ */
+#define PROBE_IDENTIFIER      "tarpit-probe"
+#define PROBE_COMM            "tarpit-probe"
+#define PROBE_UNIT            "tarpit-probe.service"
+#define MESSAGE_ID_PROBE      "251626c968cb4a2bb496f8c4f298292d"
+#define EVENT_NAME_PROBE      "probe"
+#define FIELD_PROBE_TARGET    "PROBE_TARGET"
+#define KEY_PROBE_TARGET      "target"
+#define FIELD_PROBE_ADDR      "PROBE_ADDR"
+#define KEY_PROBE_ADDR        "addr"
+#define FIELD_PROBE_RESULT    "PROBE_RESULT"
+#define KEY_PROBE_RESULT      "result"
+#define FIELD_PROBE_ERROR     "PROBE_ERROR"
+#define KEY_PROBE_ERROR       "error"
+#define PROBE_RESULT_UP       "up"
+#define PROBE_RESULT_DOWN     "down"
+#define PROBE_TARGET_MAX      255  /* characters of a target */
+
 #endif
