@@ -57,9 +57,13 @@ tarpit-probe: $(PROBE_SOURCES)
 REPORT_PARTS = report/journal.c report/record.c report/table.c \
     report/tally.c report/timeline.c report/time.c report/format.c \
     report/text.c report/json.c report/prometheus.c report/addresses.c \
-    report/html.c report/export.c report/file.c report/hosts.c report/util.c
+    report/html.c report/export.c report/file.c report/hosts.c report/util.c \
+    $(BLOCKLIST_PARTS)
+# --blocklist: the rule and what it reads, each part with its header.
+BLOCKLIST_PARTS = report/address.c report/trust.c report/postfix.c \
+    report/allowlist.c report/evidence.c report/listformat.c report/blocklist.c
 REPORT_SOURCES = report/main.c $(REPORT_PARTS)
-REPORT_HEADERS = report/report.h record.h number.h
+REPORT_HEADERS = report/report.h record.h number.h $(BLOCKLIST_PARTS:.c=.h)
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
 	$(BUILD_0) -o $@ $(REPORT_SOURCES) $(LIBS_0)
 

@@ -5,10 +5,11 @@
  * and writes FILE anew (replaced at once).  A missing, corrupt or foreign
  * FILE is one full count from the journal's start, never a wrong one:
  *
- *	tarpit-report-state 1
+ *	tarpit-report-state 2
  *	cursor s=...;i=...;b=...;m=...;t=...;x=...   (or -: nothing read yet)
  *	boot <32 hex digits>                          (or -)
  *	totals SESSIONS HELD_MS PREGREET UNKNOWN_ADDRESS SKIPPED LOST LONGEST_MS
+ *	       IGNORED
  *	longest <32 hex digits: the address, v4-mapped>   (or -)
  *	reasons N... (one per END_REASON, in reason_names' order)
  *	classes N... (CLASSES)
@@ -41,7 +42,9 @@
 #include "../number.h"
 #include "report.h"
 
-#define STATE_HEADER       "tarpit-report-state 1"
+/* 2: totals gained IGNORED; a state of 1 is foreign, so one full count. */
+#define STATE_HEADER       "tarpit-report-state 2"
+#define STATE_TOTALS       8
 #define STATE_BYTES_MAX    (64 << 20)  /* 64 MiB: 700,000 open sessions */
 #define CURSOR_MAX         1024        /* characters; sd-journal's are ~130 */
 #define FNV_OFFSET         UINT64_C(0xcbf29ce484222325)
@@ -177,12 +180,13 @@ static bool
 state_parse_totals(const char **p, const char *end, struct tally *tl)
 {
 	struct line l;
-	uint64_t v[7];
+	uint64_t v[STATE_TOTALS];
 	bool set;
 
 	if (!state_line(p, end, "boot", &l) ||
 	    !line_bytes(&l, tl->boot.bytes, &tl->boot_seen) || l.p != l.end ||
-	    !state_line(p, end, "totals", &l) || !line_numbers(&l, v, 7) ||
+	    !state_line(p, end, "totals", &l) ||
+	    !line_numbers(&l, v, STATE_TOTALS) ||
 	    !state_line(p, end, "longest", &l) ||
 	    !line_bytes(&l, tl->longest_addr, &set) || l.p != l.end)
 		return false;
@@ -193,6 +197,7 @@ state_parse_totals(const char **p, const char *end, struct tally *tl)
 	tl->skipped = v[4];
 	tl->lost = v[5];
 	tl->longest_ms = v[6];
+	tl->untrusted = v[7];
 	tl->longest_addr_known = set;
 	return state_line(p, end, "reasons", &l) &&
 	    line_numbers(&l, tl->reasons, REASONS) &&
@@ -368,14 +373,15 @@ print_numbers(FILE *f, const char *key, const uint64_t *v, size_t n)
 static void
 state_print(FILE *f, const struct tally *tl, const char *cursor)
 {
-	uint64_t totals[7] = { tl->sessions, tl->held_ms, tl->pregreet,
-	    tl->unknown_address, tl->skipped, tl->lost, tl->longest_ms };
+	uint64_t totals[STATE_TOTALS] = { tl->sessions, tl->held_ms,
+	    tl->pregreet, tl->unknown_address, tl->skipped, tl->lost,
+	    tl->longest_ms, tl->untrusted };
 	size_t i;
 
 	fprintf(f, STATE_HEADER "\ncursor %s\nboot", cursor != NULL ? cursor :
 	    "-");
 	print_bytes(f, tl->boot.bytes, tl->boot_seen);
-	print_numbers(f, "\ntotals", totals, 7);
+	print_numbers(f, "\ntotals", totals, STATE_TOTALS);
 	fputs("longest", f);
 	print_bytes(f, tl->longest_addr, tl->longest_addr_known);
 	print_numbers(f, "\nreasons", tl->reasons, REASONS);

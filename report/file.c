@@ -103,3 +103,25 @@ new_file_commit(struct new_file *f)
 	f->temp = f->path = NULL;
 	f->fd = -1;
 }
+
+/* Standard output to path's new file, when there is a path. */
+void
+output_begin(const char *path, struct new_file *out)
+{
+	if (path == NULL)
+		return;
+	new_file_open(out, path, 0644);
+	if (dup2(out->fd, STDOUT_FILENO) < 0)
+		die(EX_OSERR, "cannot write to %s: %s", out->temp,
+		    strerror(errno));
+}
+
+/* All of it written, then the new file in the old one's place. */
+void
+output_end(const char *path, struct new_file *out)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EX_IOERR, "cannot write the report: %s", strerror(errno));
+	if (path != NULL)
+		new_file_commit(out);
+}

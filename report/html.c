@@ -509,10 +509,12 @@ html_print_footer(const struct tally *tl)
 	    " value=\"%" PRIu64 "\">%" PRIu64 "</data> sessions from an unknown"
 	    " address, <data data-json=\"lost\" value=\"%" PRIu64 "\">%" PRIu64
 	    "</data> lost, <data data-json=\"skipped_records\" value=\"%" PRIu64
-	    "\">%" PRIu64 "</data> records skipped.  tarpit-report "
+	    "\">%" PRIu64 "</data> records skipped, <data data-json=\""
+	    "ignored_records\" value=\"%" PRIu64 "\">%" PRIu64 "</data> ignored"
+	    " as not tarpit's.  tarpit-report "
 	    REPORT_VERSION ", %s.</p></footer>\n</body>\n</html>\n",
 	    tl->unknown_address, tl->unknown_address, tl->lost, tl->lost,
-	    tl->skipped, tl->skipped, now);
+	    tl->skipped, tl->skipped, tl->untrusted, tl->untrusted, now);
 }
 
 void

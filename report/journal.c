@@ -152,12 +152,18 @@ journal_take(struct tally *tl, sd_journal *j, const struct record *r)
 /*
  * Every entry of tarpit's: its records carry a MESSAGE_ID, except those that
  * came through syslog when the journal refused them, which only their
- * identifier finds.
+ * identifier finds.  Entries of other programs with tarpit's identifier or
+ * message ids are read too, to be counted as ignored.  A later match (--host)
+ * is a conjunction with these.
  */
 void
 journal_match_records(sd_journal *j)
 {
-	if (sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" RECORD_IDENTIFIER, 0) < 0)
+	if (sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" RECORD_IDENTIFIER, 0) < 0 ||
+	    sd_journal_add_disjunction(j) < 0 ||
+	    sd_journal_add_match(j, "MESSAGE_ID=" MESSAGE_ID_CONNECT, 0) < 0 ||
+	    sd_journal_add_match(j, "MESSAGE_ID=" MESSAGE_ID_DISCONNECT, 0) < 0 ||
+	    sd_journal_add_conjunction(j) < 0)
 		die(EX_OSERR, "out of memory");
 }
 
@@ -188,6 +194,9 @@ journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 			break;
 		case RECORD_MALFORMED:
 			tl->skipped++;
+			break;
+		case RECORD_UNTRUSTED:
+			tl->untrusted++;
 			break;
 		case RECORD_NONE:
 			break;

@@ -82,6 +82,7 @@ json_print_totals(const struct options *o, const struct tally *tl)
 	printf("  \"still_held\": %" PRIu64 ",\n", tl->held_now);
 	printf("  \"lost\": %" PRIu64 ",\n", tl->lost);
 	printf("  \"skipped_records\": %" PRIu64 ",\n", tl->skipped);
+	printf("  \"ignored_records\": %" PRIu64 ",\n", tl->untrusted);
 	printf("  \"resent_records\": %" PRIu64 ",\n", tl->resent);
 	printf("  \"end_reasons\": {");
 	for (i = 0; i < REASONS; i++)

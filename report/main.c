@@ -25,6 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blocklist.h"
+#include "evidence.h"
+#include "listformat.h"
 #include "report.h"
 
 /* The output formats, one file each: a new one is a file and a line here. */
@@ -42,17 +45,9 @@ report_print(const struct options *o, struct tally *tl)
 {
 	struct new_file out;
 
-	if (o->output_path != NULL) {
-		new_file_open(&out, o->output_path, 0644);
-		if (dup2(out.fd, STDOUT_FILENO) < 0)
-			die(EX_OSERR, "cannot write to %s: %s", out.temp,
-			    strerror(errno));
-	}
+	output_begin(o->output_path, &out);
 	printers[o->output](o, tl);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EX_IOERR, "cannot write the report: %s", strerror(errno));
-	if (o->output_path != NULL)
-		new_file_commit(&out);
+	output_end(o->output_path, &out);
 }
 
 static void __attribute__((noreturn))
@@ -61,6 +56,10 @@ usage(void)
 	printf("usage: tarpit-report [--json | --html | --prometheus |"
 	    " --addresses] [-S time] [-U time]\n"
 	    "                     [--by hour | day] [-o file] [--state file]\n"
+	    "                     [-D directory | --file file ...] [--host name]\n"
+	    "       tarpit-report --blocklist format [--allowlist file]"
+	    " [--expire span]\n"
+	    "                     [--postfix-action action] [-U time] [-o file]\n"
 	    "                     [-D directory | --file file ...] [--host name]\n"
 	    "       tarpit-report -h | -V\n"
 	    "Reports what tarpit(8) caught, from its records in the journal.\n"
@@ -86,6 +85,18 @@ usage(void)
 	    " collector\n"
 	    "      --addresses       every address, one a line, the longest"
 	    " held first\n"
+	    "      --blocklist FMT   the addresses a higher MX should refuse:"
+	    " plain, postfix,\n"
+	    "                        postscreen, rbldnsd or nft (see"
+	    " tarpit-report(1))\n"
+	    "      --allowlist FILE  never list the addresses and prefixes in"
+	    " FILE\n"
+	    "      --expire SPAN     list an address until SPAN after its last"
+	    " evidence\n"
+	    "                        (default: 24h)\n"
+	    "      --postfix-action ACTION\n"
+	    "                        the postfix table's action (default:\n"
+	    "                        '" POSTFIX_ACTION_DEFAULT "')\n"
 	    "  -h, --help            print this help and exit\n"
 	    "  -V, --version         print the version and exit\n"
 	    "TIME: now, today, yesterday, tomorrow, 2026-12-01,"
@@ -100,12 +111,16 @@ usage(void)
 	    " are exact\n"
 	    "  up to %d distinct ones, and marked ~ where they may be"
 	    " overstated.\n"
-	    "Exit status: 0 success, %d usage error, %d cannot open the"
-	    " journal,\n"
-	    "  %d out of memory, %d cannot create the output or state file,\n"
-	    "  %d cannot read the journal or write the report.\n",
-	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT,
-	    EX_OSERR, EX_CANTCREAT, EX_IOERR);
+	    "With --blocklist, -U is the moment the list is made for"
+	    " (default: now).\n"
+	    "Exit status: 0 success, %d usage error, %d wrong allowlist line,"
+	    " %d cannot\n"
+	    "  open the journal or the allowlist, %d out of memory, %d cannot"
+	    " create the\n"
+	    "  output or state file, %d cannot read the journal or write the"
+	    " report.\n",
+	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_DATAERR,
+	    EX_NOINPUT, EX_OSERR, EX_CANTCREAT, EX_IOERR);
 	exit(EXIT_SUCCESS);
 }
 
@@ -119,7 +134,8 @@ usage_error_argument(const char *option, const char *arg, const char *what)
 }
 
 enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES, OPT_HTML,
-    OPT_BY, OPT_STATE, OPT_HOST };
+    OPT_BY, OPT_STATE, OPT_HOST, OPT_BLOCKLIST, OPT_ALLOWLIST, OPT_EXPIRE,
+    OPT_POSTFIX_ACTION };
 
 static const struct option long_options[] = {
 	{ "since",      required_argument, NULL, 'S' },
@@ -134,6 +150,10 @@ static const struct option long_options[] = {
 	{ "output",     required_argument, NULL, 'o' },
 	{ "state",      required_argument, NULL, OPT_STATE },
 	{ "host",       required_argument, NULL, OPT_HOST },
+	{ "blocklist",  required_argument, NULL, OPT_BLOCKLIST },
+	{ "allowlist",  required_argument, NULL, OPT_ALLOWLIST },
+	{ "expire",     required_argument, NULL, OPT_EXPIRE },
+	{ "postfix-action", required_argument, NULL, OPT_POSTFIX_ACTION },
 	{ "help",       no_argument,       NULL, 'h' },
 	{ "version",    no_argument,       NULL, 'V' },
 	{ NULL,         0,                 NULL, 0 },
@@ -146,8 +166,8 @@ static void
 option_output(struct options *o, enum output output)
 {
 	if (o->output_set && o->output != output)
-		die(EX_USAGE, "--json, --html, --prometheus and --addresses"
-		    " exclude each other");
+		die(EX_USAGE, "--json, --html, --prometheus, --addresses and"
+		    " --blocklist exclude each other");
 	o->output = output;
 	o->output_set = true;
 }
@@ -163,6 +183,66 @@ host_name_valid(const char *s)
 	return len > 0 && len <= HOST_NAME_TEXT_MAX &&
 	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789.-_") == len;
+}
+
+#define SPAN_FORMS "a time span (24h, 90min, 2d, '1h 30min')"
+#define ACTION_FORM "a Postfix access action: printable ASCII, at most 200" \
+    " characters, such as '450 4.7.1 Try again later'"
+
+static void
+option_blocklist(struct options *o, const char *arg)
+{
+	int f;
+
+	for (f = 0; f < BLOCKLIST_FORMATS; f++)
+		if (strcmp(arg, blocklist_format_names[f]) == 0) {
+			option_output(o, OUTPUT_BLOCKLIST);
+			o->blocklist = f;
+			return;
+		}
+	usage_error_argument("--blocklist", arg, BLOCKLIST_FORMAT_LIST);
+}
+
+/* One line of a cidr: table after its tab: no control character. */
+static bool
+postfix_action_valid(const char *s)
+{
+	size_t len = strlen(s), i;
+
+	if (len == 0 || len > POSTFIX_ACTION_MAX || s[0] == ' ')
+		return false;
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* The options that only --blocklist reads. */
+static void
+options_set_blocklist(struct options *o, int option, const char *arg)
+{
+	switch (option) {
+	case OPT_BLOCKLIST:
+		option_blocklist(o, arg);
+		break;
+	case OPT_ALLOWLIST:
+		if (arg[0] == '\0')
+			usage_error_argument("--allowlist", arg, "a file");
+		o->allowlist_path = arg;
+		break;
+	case OPT_EXPIRE:
+		if (!span_parse(arg, strlen(arg), &o->expire_usec) ||
+		    o->expire_usec == 0)
+			usage_error_argument("--expire", arg, SPAN_FORMS);
+		o->expire_set = true;
+		break;
+	case OPT_POSTFIX_ACTION:
+		if (!postfix_action_valid(arg))
+			usage_error_argument("--postfix-action", arg,
+			    ACTION_FORM);
+		o->postfix_action = arg;
+		break;
+	}
 }
 
 static void
@@ -225,6 +305,9 @@ options_set(struct options *o, int option, const char *arg, uint64_t now)
 		else
 			usage_error_argument("--by", arg, "hour or day");
 		break;
+	default:
+		options_set_blocklist(o, option, arg);
+		break;
 	}
 }
 
@@ -237,7 +320,25 @@ option_unknown(const char *arg)
 	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
 	    " (-U), --directory (-D), --file, --by, --json, --html,"
 	    " --prometheus, --addresses, --output (-o), --state, --host,"
+	    " --blocklist, --allowlist, --expire, --postfix-action,"
 	    " --help (-h), --version (-V)", text);
+}
+
+/* --blocklist reads as far back as its rule needs, and no further. */
+static void
+options_check_blocklist(const struct options *o)
+{
+	bool blocklist = o->output == OUTPUT_BLOCKLIST;
+
+	if (blocklist && (o->since_set || o->by != BY_AUTO))
+		die(EX_USAGE, "--blocklist: no --since or --by; it reads back"
+		    " --expire and 30 days from --until (default: now)");
+	if (!blocklist && (o->allowlist_path != NULL || o->expire_set ||
+	    o->postfix_action != NULL))
+		die(EX_USAGE, "--allowlist, --expire and --postfix-action:"
+		    " only with --blocklist");
+	if (o->postfix_action != NULL && o->blocklist != BLOCKLIST_POSTFIX)
+		die(EX_USAGE, "--postfix-action: only with --blocklist postfix");
 }
 
 static void
@@ -263,6 +364,7 @@ options_check(const struct options *o, int argc, char **argv)
 	if (o->state_path != NULL && (o->since_set || o->until_usec != NO_END))
 		die(EX_USAGE, "--state: counts everything since its first run;"
 		    " no --since or --until");
+	options_check_blocklist(o);
 }
 
 static void
@@ -275,6 +377,7 @@ options_parse(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->until_usec = NO_END;
+	o->expire_usec = EXPIRE_DEFAULT;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (uint64_t)ts.tv_sec * USEC_PER_SEC +
 	    (uint64_t)ts.tv_nsec / 1000;
@@ -314,6 +417,13 @@ main(int argc, char **argv)
 	options_parse(&options, argc, argv);
 	hash_seed_init();
 	j = journal_open(&options);
+	if (options.output == OUTPUT_BLOCKLIST) {
+		if (options.postfix_action == NULL)
+			options.postfix_action = POSTFIX_ACTION_DEFAULT;
+		blocklist_report(j, &options);
+		sd_journal_close(j);
+		return EXIT_SUCCESS;
+	}
 	tally_init(&tally);
 	if (options.state_path != NULL)
 		export_read(j, &options, &tally);

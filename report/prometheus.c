@@ -138,6 +138,10 @@ prometheus_print(const struct options *o, struct tally *tl)
 	    "Tar pit records skipped as malformed.");
 	printf("tarpit_report_skipped_records_total %" PRIu64 "\n",
 	    tl->skipped);
+	prometheus_print_header("tarpit_report_ignored_records_total", "counter",
+	    "Records with tarpit's fields that another program wrote, ignored.");
+	printf("tarpit_report_ignored_records_total %" PRIu64 "\n",
+	    tl->untrusted);
 	/* The state keeps one count for the journal, not one for each host. */
 	if (o->state_path != NULL)
 		return;

@@ -13,15 +13,12 @@
  */
 #define _GNU_SOURCE
 
-#include <sys/socket.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <string.h>
 
 #include "../number.h"
+#include "address.h"
 #include "report.h"
+#include "trust.h"
 
 #define REASON_TEXT_MAX    31     /* characters of an END_REASON value */
 
@@ -31,51 +28,27 @@ const char *const reason_names[REASONS] = {
 };
 
 enum seen { SEEN_MESSAGE_ID, SEEN_PID, SEEN_MACHINE, SEEN_ADDR, SEEN_PORT,
-    SEEN_HELO, SEEN_PREGREET, SEEN_DURATION, SEEN_REASON, FIELDS };
+    SEEN_HELO, SEEN_PREGREET, SEEN_DURATION, SEEN_REASON, SEEN_COMM, SEEN_UNIT,
+    FIELDS };
 
 #define BIT(f) (1u << (f))
 #define CONNECT_FIELDS (BIT(SEEN_MESSAGE_ID) | BIT(SEEN_ADDR) | \
     BIT(SEEN_PORT))
+/* Its writer too: an entry without a unit is read to its end to know it. */
 #define CONNECT_KEY_FIELDS (CONNECT_FIELDS | BIT(SEEN_PID) | \
-    BIT(SEEN_MACHINE))
+    BIT(SEEN_MACHINE) | BIT(SEEN_COMM) | BIT(SEEN_UNIT))
 #define DISCONNECT_FIELDS (CONNECT_FIELDS | BIT(SEEN_PREGREET) | \
     BIT(SEEN_DURATION) | BIT(SEEN_REASON))
-
-static void
-address_set(unsigned char addr[16], int family, const void *src)
-{
-	static const unsigned char v4_mapped[12] =
-	    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	if (family == AF_INET) {
-		memcpy(addr, v4_mapped, sizeof(v4_mapped));
-		memcpy(addr + 12, src, 4);
-	} else {
-		memcpy(addr, src, 16);
-	}
-}
 
 /* An address as tarpit writes it, or "unknown"; anything else is wrong. */
 static bool
 record_set_address(struct record *r, const char *value, size_t len)
 {
-	char text[ADDRESS_TEXT_MAX + 1];
-	unsigned char buf[16];
-
-	if (len > ADDRESS_TEXT_MAX)
-		return false;
-	memcpy(text, value, len);
-	text[len] = '\0';
-	if (strcmp(text, ADDRESS_UNKNOWN) == 0)
+	if (len == strlen(ADDRESS_UNKNOWN) &&
+	    memcmp(value, ADDRESS_UNKNOWN, len) == 0)
 		return true;
-	if (inet_pton(AF_INET, text, buf) == 1)
-		address_set(r->addr, AF_INET, buf);
-	else if (inet_pton(AF_INET6, text, buf) == 1)
-		address_set(r->addr, AF_INET6, buf);
-	else
-		return false;
-	r->addr_known = true;
-	return true;
+	r->addr_known = address_parse(value, len, r->addr);
+	return r->addr_known;
 }
 
 static bool
@@ -165,6 +138,21 @@ record_set_duration(struct record *r, const char *value, size_t len)
 	    &r->duration_ms);
 }
 
+/* Who wrote it is judged, never wrong: the judgement is the writer's. */
+static bool
+record_set_comm(struct record *r, const char *value, size_t len)
+{
+	writer_take_comm(&r->writer, WRITER_TARPIT, NULL, value, len);
+	return true;
+}
+
+static bool
+record_set_unit(struct record *r, const char *value, size_t len)
+{
+	writer_take_unit(&r->writer, WRITER_TARPIT, value, len);
+	return true;
+}
+
 /*
  * The fields the report reads, in enum seen order: the journal's name, the
  * key in the one-line form (none for what the journal adds itself), and the
@@ -184,6 +172,8 @@ static const struct {
 	{ FIELD_PREGREET,     KEY_PREGREET,     record_set_pregreet },
 	{ FIELD_DURATION,     KEY_DURATION,     record_set_duration },
 	{ FIELD_END_REASON,   KEY_END_REASON,   record_set_reason },
+	{ COMM_FIELD,         NULL,             record_set_comm },
+	{ UNIT_FIELD,         NULL,             record_set_unit },
 };
 
 static bool
@@ -305,8 +295,9 @@ record_take_message(sd_journal *j, struct record *r)
 }
 
 /*
- * Reads the current entry of tarpit's: a whole record, a malformed one, or
- * no record at all (one of its error messages).  One pass over its fields
+ * Reads the current entry of tarpit's: a whole record, a malformed one, one
+ * that another program wrote, or no record at all (one of its error
+ * messages).  One pass over its fields
  * costs less than a sd_journal_get_data() lookup for each field the report
  * needs, and a connect record is left as soon as its session key is known.
  */
@@ -334,5 +325,7 @@ record_read(sd_journal *j, struct record *r)
 	if ((r->fields & BIT(SEEN_MESSAGE_ID)) == 0 &&
 	    !record_take_message(j, r))
 		return RECORD_NONE;
+	if (!writer_trusted(&r->writer))
+		return RECORD_UNTRUSTED;
 	return record_complete(r) ? RECORD_WHOLE : RECORD_MALFORMED;
 }

@@ -27,13 +27,13 @@
 #include <systemd/sd-journal.h>
 
 #include "../record.h"
+#include "trust.h"
 
 #define REPORT_VERSION     "0.1"
 
 #define TOP_COUNT          10     /* addresses and HELO names listed */
 #define HELO_COUNTERS      4096   /* HELO names counted at once */
 #define FILES_MAX          64     /* --file options */
-#define ADDRESS_TEXT_MAX   45     /* characters: INET6_ADDRSTRLEN - 1 */
 #define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
 #define HOST_NAME_TEXT_MAX 64     /* characters of a _HOSTNAME: Linux's limit */
 #define HOSTNAME_FIELD "_HOSTNAME" /* the journal's name of the writing host */
@@ -68,7 +68,7 @@ extern const char *const class_labels[CLASSES];
 extern const char *const reason_names[REASONS];
 
 enum output { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_PROMETHEUS, OUTPUT_ADDRESSES,
-    OUTPUT_HTML };
+    OUTPUT_HTML, OUTPUT_BLOCKLIST };
 
 /* What one interval of the timeline is: --by. */
 enum timeline_by { BY_AUTO, BY_HOUR, BY_DAY };
@@ -86,6 +86,11 @@ struct options {
 	const char *output_path;  /* --output, or NULL: standard output */
 	const char *state_path;   /* --state, or NULL */
 	const char *host;         /* --host: only this _HOSTNAME, or NULL */
+	int blocklist;            /* --blocklist: enum blocklist_format */
+	const char *allowlist_path;   /* --allowlist, or NULL */
+	uint64_t expire_usec;     /* --expire */
+	bool expire_set;
+	const char *postfix_action;   /* --postfix-action */
 };
 
 /*
@@ -230,6 +235,7 @@ struct tally {
 	unsigned char longest_addr[16];
 	bool longest_addr_known;
 	uint64_t skipped;
+	uint64_t untrusted;               /* records another program wrote */
 	uint64_t held_now;
 	uint64_t lost;
 	uint64_t resent;
@@ -260,6 +266,7 @@ struct record {
 	size_t reason;
 	unsigned int fields;      /* SEEN_* bits */
 	bool malformed;
+	struct writer writer;     /* who journald says wrote it */
 };
 
 /* The TOP_COUNT first entries of a table, in the order of a tally. */
@@ -278,6 +285,7 @@ void sanitize_for_terminal(char *dst, size_t dstsize, const char *src,
 
 /* time.c */
 bool time_parse(const char *s, uint64_t now_usec, uint64_t *usec);
+bool span_parse(const char *s, size_t len, uint64_t *usec);
 
 /* table.c */
 void hash_seed_init(void);
@@ -295,7 +303,8 @@ void table_remove(struct table *t, struct link *e);
 void table_free(struct table *t);
 
 /* record.c */
-enum record_kind { RECORD_WHOLE, RECORD_MALFORMED, RECORD_NONE };
+enum record_kind { RECORD_WHOLE, RECORD_MALFORMED, RECORD_UNTRUSTED,
+    RECORD_NONE };
 void record_take_field(struct record *r, const char *data, size_t len);
 bool record_take_line(struct record *r, const char *line, size_t len);
 bool record_complete(const struct record *r);
@@ -351,6 +360,8 @@ struct new_file {
 };
 void new_file_open(struct new_file *f, const char *path, mode_t mode);
 void new_file_commit(struct new_file *f);
+void output_begin(const char *path, struct new_file *out);
+void output_end(const char *path, struct new_file *out);
 
 /* format.c: pieces of text the output formats share */
 void address_format(char *buf, size_t size, const unsigned char addr[16]);

@@ -54,6 +54,7 @@ text_print_totals(const struct options *o, const struct tally *tl)
 	printf("  %-22s %" PRIu64 "\n", "still held", tl->held_now);
 	printf("  %-22s %" PRIu64 "\n", "lost", tl->lost);
 	printf("  %-22s %" PRIu64 "\n", "skipped records", tl->skipped);
+	printf("  %-22s %" PRIu64 "\n", "ignored records", tl->untrusted);
 	printf("  %-22s %" PRIu64 "\n", "re-sent records", tl->resent);
 }
 

@@ -126,7 +126,7 @@ span_add(uint64_t *total, uint64_t millionths, uint64_t unit)
 }
 
 /* "1h 30min", "1.5h", "90", "2 days": the sum, in microseconds. */
-static bool
+bool
 span_parse(const char *s, size_t len, uint64_t *usec)
 {
 	uint64_t total = 0, n, unit;

@@ -150,5 +150,5 @@ metrics_analyze() {
 	wait_until 30 refreshed_after "$before"
 	assert_equal "$(grep -v '^#' "$HOST_TEXTFILE_DIR/tarpit.prom")" "$want"
 	run -0 in_container head -n 1 "$STATE"
-	assert_output 'tarpit-report-state 1'
+	assert_output 'tarpit-report-state 2'
 }

@@ -1,0 +1,92 @@
+/*
+ * The names journald gives an entry's writer, judged: see trust.h and
+ * tarpit-report(1), "Trust".
+ *
+ * Copyright (C) 2026 The tarpit authors
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  See COPYING.
+ */
+#define _GNU_SOURCE
+
+#include <string.h>
+
+#include "../record.h"
+#include "trust.h"
+
+/* Postfix's units: Debian's postfix@-.service instances, or postfix.service. */
+#define POSTFIX_UNIT          "postfix.service"
+#define POSTFIX_UNIT_PREFIX   "postfix@"
+#define UNIT_SUFFIX           ".service"
+
+static bool
+text_equal(const char *value, size_t len, const char *s)
+{
+	return strlen(s) == len && memcmp(value, s, len) == 0;
+}
+
+/* PREFIX...SUFFIX, with something between. */
+static bool
+text_around(const char *value, size_t len, const char *prefix,
+    const char *suffix)
+{
+	size_t p = strlen(prefix), s = strlen(suffix);
+
+	return len > p + s && memcmp(value, prefix, p) == 0 &&
+	    memcmp(value + len - s, suffix, s) == 0;
+}
+
+/*
+ * The process name: tarpit, tarpit-probe, or the Postfix daemon that the
+ * entry's SYSLOG_IDENTIFIER ("postfix/smtpd") says wrote it.
+ */
+void
+writer_take_comm(struct writer *w, enum writer_kind kind,
+    const char *postfix_daemon, const char *value, size_t len)
+{
+	switch (kind) {
+	case WRITER_TARPIT:
+		w->comm_ok = text_equal(value, len, RECORD_COMM);
+		break;
+	case WRITER_PROBE:
+		w->comm_ok = text_equal(value, len, PROBE_COMM);
+		break;
+	case WRITER_POSTFIX:
+		w->comm_ok = postfix_daemon != NULL &&
+		    text_equal(value, len, postfix_daemon);
+		break;
+	}
+}
+
+/*
+ * Under systemd, the unit: tarpit@.service's instances, or xinetd.service
+ * for tarpit under xinetd; tarpit-probe.service; Postfix's own.
+ */
+void
+writer_take_unit(struct writer *w, enum writer_kind kind, const char *value,
+    size_t len)
+{
+	w->unit_seen = true;
+	switch (kind) {
+	case WRITER_TARPIT:
+		w->unit_ok = text_around(value, len, RECORD_UNIT_PREFIX,
+		    RECORD_UNIT_SUFFIX) ||
+		    text_equal(value, len, RECORD_UNIT_XINETD);
+		break;
+	case WRITER_PROBE:
+		w->unit_ok = text_equal(value, len, PROBE_UNIT);
+		break;
+	case WRITER_POSTFIX:
+		w->unit_ok = text_equal(value, len, POSTFIX_UNIT) ||
+		    text_around(value, len, POSTFIX_UNIT_PREFIX, UNIT_SUFFIX);
+		break;
+	}
+}
+
+bool
+writer_trusted(const struct writer *w)
+{
+	return w->comm_ok && (!w->unit_seen || w->unit_ok);
+}

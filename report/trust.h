@@ -1,0 +1,45 @@
+/*
+ * Whose journal entries count.  Anyone who can log can write an entry with
+ * tarpit's fields, or a line that looks like Postfix's; what they cannot
+ * choose are the fields journald adds itself from the kernel's view of the
+ * sender: _COMM, the process's name, and _SYSTEMD_UNIT, the unit it runs
+ * in.  Those travel unchanged to a collector, where the tar pit hosts' user
+ * ids mean nothing.  An entry counts only if both name its program.
+ *
+ * Copyright (C) 2026 The tarpit authors
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  See COPYING.
+ */
+#ifndef TRUST_H
+#define TRUST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define COMM_FIELD         "_COMM"
+#define UNIT_FIELD         "_SYSTEMD_UNIT"
+
+/* Which program an entry must come from. */
+enum writer_kind { WRITER_TARPIT, WRITER_PROBE, WRITER_POSTFIX };
+
+/*
+ * What journald said of an entry's writer.  No unit (a host without
+ * systemd, or tarpit under a launcher that is no unit's) leaves the name
+ * alone to judge by.
+ */
+struct writer {
+	bool comm_ok;
+	bool unit_seen;
+	bool unit_ok;
+};
+
+void writer_take_comm(struct writer *w, enum writer_kind kind,
+    const char *postfix_daemon, const char *value, size_t len);
+void writer_take_unit(struct writer *w, enum writer_kind kind,
+    const char *value, size_t len);
+bool writer_trusted(const struct writer *w);
+
+#endif
