@@ -6,12 +6,12 @@
 # systemd-journal-remote over HTTPS; spam bots are swaks(1) runs in a network
 # namespace of their own on the same bridge.
 # Load after test_helper/common-setup.  Call hosts_boot from setup_file and
-# hosts_teardown from teardown_file.
+# hosts_teardown from teardown_file.  Other sets of hosts (test_helper/mx-hosts)
+# boot their own roles with hosts_start and set each up with the pieces below.
 
 export RIG=$BATS_TEST_DIRNAME/../rig
 # The zone's addresses exist only on its bridge, which has none on this side.
 export HOSTS_NET=10.77.0
-export HOSTS_ROLES="collector mx1 mx2"
 export HOSTS_REMOTE_PORT=19532
 # systemd-journal-upload's own state, which says where it stopped
 export HOSTS_UPLOAD_STATE=/var/lib/private/systemd/journal-upload/state
@@ -23,6 +23,9 @@ host_octet() {
 	collector) echo 10 ;;
 	mx1) echo 11 ;;
 	mx2) echo 12 ;;
+	primary) echo 20 ;;
+	tarpit) echo 21 ;;
+	sender) echo 22 ;;
 	bots) echo 100 ;;
 	esac
 }
@@ -54,11 +57,23 @@ bots() {
 
 # --- boot -----------------------------------------------------------------------
 
-# hosts_boot: install into a DESTDIR, make the certificates, boot the three hosts on
-# one zone, give them their addresses, then set up the collector and the tar pits as
-# the README says, and add the bots' namespace.
+# hosts_boot: the collector and the two tar pits booted, the collector and the tar
+# pits set up as the README says, and the bots' namespace added.
 hosts_boot() {
 	local role
+	hosts_start collector mx1 mx2 || return
+	collector_setup mx1 mx2 || return
+	for role in mx1 mx2; do
+		tarpit_host_setup "$role" || return
+	done
+	bots_netns_create
+}
+
+# hosts_start ROLE...: install into a DESTDIR, make the certificates, boot the hosts
+# on one zone and give them their addresses.
+hosts_start() {
+	local role
+	export HOSTS_ROLES="$*"
 	export HOSTS_ID=$$
 	export HOSTS_DIR=$BATS_FILE_TMPDIR/hosts
 	export HOSTS_ZONE=tpm$HOSTS_ID
@@ -72,11 +87,6 @@ hosts_boot() {
 	for role in $HOSTS_ROLES; do
 		host_ready "$role" || return
 	done
-	collector_setup || return
-	for role in mx1 mx2; do
-		tarpit_host_setup "$role" || return
-	done
-	bots_netns_create
 }
 
 # host_start ROLE: boot the host's container in the background, with the report and
@@ -124,16 +134,20 @@ shipped() {
 	cat "$HOSTS_DEST/usr/local/share/doc/tarpit/journal/$1"
 }
 
-# collector_setup: journal-remote.conf.d and the socket's allow-list from the shipped
-# files, with the two tar pits' addresses in the list, then the socket started.
+# collector_setup ROLE...: journal-remote.conf.d and the socket's allow-list from the
+# shipped files, with the addresses of the hosts ROLE... (those that ship their
+# journals here) in the list, then the socket started.
 collector_setup() {
-	local pki=$HOSTS_DIR/pki
+	local pki=$HOSTS_DIR/pki allowed=() role
+	for role; do
+		allowed+=("$(host_addr "$role")")
+	done
 	host_file collector "$HOSTS_KEYS/ca.pem" 644 root <"$pki/ca.pem"
 	host_file collector "$HOSTS_KEYS/remote.pem" 644 root <"$pki/collector.pem"
 	host_file collector "$HOSTS_KEYS/remote.key" 640 systemd-journal-remote <"$pki/collector.key"
 	shipped remote.conf | host_file collector /etc/systemd/journal-remote.conf.d/tarpit.conf 644 root
 	shipped remote-allow.conf |
-		sed "s/^IPAddressAllow=.*/IPAddressAllow=$(host_addr mx1) $(host_addr mx2)/" |
+		sed "s/^IPAddressAllow=.*/IPAddressAllow=${allowed[*]}/" |
 		host_file collector /etc/systemd/system/systemd-journal-remote.socket.d/tarpit-allow.conf 644 root
 	on collector systemctl daemon-reload
 	on collector systemctl start systemd-journal-remote.socket
@@ -144,12 +158,17 @@ remote_listening() {
 	[[ $(on collector systemctl show -P SubState systemd-journal-remote.socket) == listening ]]
 }
 
-# tarpit_host_setup ROLE: the tarpit user, the shipped tarpit.socket on port 25, and
-# the uploader with the shipped upload.conf (URL set to the collector) and retry
-# drop-in.
+# tarpit_host_setup ROLE: the tarpit user and the shipped tarpit.socket on port 25,
+# and the host's journal shipped to the collector.
 tarpit_host_setup() {
+	"$RIG/units" listen "$(host_dir "$1")" 25
+	journal_upload_setup "$1"
+}
+
+# journal_upload_setup ROLE: the uploader with the shipped upload.conf (URL set to the
+# collector) and retry drop-in, started.
+journal_upload_setup() {
 	local role=$1 pki=$HOSTS_DIR/pki
-	"$RIG/units" listen "$(host_dir "$role")" 25
 	host_file "$role" "$HOSTS_KEYS/ca.pem" 644 root <"$pki/ca.pem"
 	host_file "$role" "$HOSTS_KEYS/upload.pem" 644 root <"$pki/$role.pem"
 	host_file "$role" "$HOSTS_KEYS/upload.key" 640 systemd-journal <"$pki/$role.key"
