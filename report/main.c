@@ -113,14 +113,14 @@ usage(void)
 	    " overstated.\n"
 	    "With --blocklist, -U is the moment the list is made for"
 	    " (default: now).\n"
-	    "Exit status: 0 success, %d usage error, %d wrong allowlist line,"
-	    " %d cannot\n"
-	    "  open the journal or the allowlist, %d out of memory, %d cannot"
-	    " create the\n"
-	    "  output or state file, %d cannot read the journal or write the"
-	    " report.\n",
-	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_DATAERR,
-	    EX_NOINPUT, EX_OSERR, EX_CANTCREAT, EX_IOERR);
+	    "Exit status: 0 success, %d usage error, %d cannot open the"
+	    " journal,\n"
+	    "  %d out of memory, %d cannot create the output or state file,\n"
+	    "  %d cannot read the journal or write the report.\n"
+	    "  With --blocklist also %d a wrong allowlist line, %d cannot open"
+	    " the allowlist.\n",
+	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT,
+	    EX_OSERR, EX_CANTCREAT, EX_IOERR, EX_DATAERR, EX_NOINPUT);
 	exit(EXIT_SUCCESS);
 }
 

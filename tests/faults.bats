@@ -139,6 +139,7 @@ assert_trickled_to_max_time() {
 }
 
 @test "a session that begins and ends while journald is away has both records, in order, once it is back" {
+	tarpit_named
 	journald_start
 	journald_away
 	session_start 'HELO away.example\r\n' -d 0.05 -t 1 -H mx.test -l journal

@@ -17,6 +17,7 @@ setup_file() {
 	# the session helpers keep their files per test; these sessions are the file's
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR
 	common_setup
+	tarpit_named
 	journald_start
 	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)
 	REMOTE_ADDR=192.0.2.80 REMOTE_PORT=5001 session 'QUIT\r\n' -l journal

@@ -53,6 +53,7 @@ Sessions ended from the start of the journal to its end
   still held             1
   lost                   0
   skipped records        0
+  ignored records        0
   re-sent records        0
 
 Host                             sessions addresses           held still held   lost
@@ -479,7 +480,7 @@ since_gives() {
 		for (i = 0; i < 5003; i++) {
 			heavy = i < 3
 			printf "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n", t0 + i * 1000000, i * 1000000 + 1, boot
-			printf "_PID=%d\nSYSLOG_IDENTIFIER=tarpit\nMESSAGE_ID=%s\nREMOTE_ADDR=192.0.2.%d\nREMOTE_PORT=1\n", 1000 + i, id, i % 200 + 1
+			printf "_PID=%d\nSYSLOG_IDENTIFIER=tarpit\n_COMM=tarpit\nMESSAGE_ID=%s\nREMOTE_ADDR=192.0.2.%d\nREMOTE_PORT=1\n", 1000 + i, id, i % 200 + 1
 			printf "HELO=%s\nPREGREET=0\nDURATION_SEC=%s\nEND_REASON=quit\n\n", heavy ? "heavy.example" : "bot" i ".example", heavy ? "1000.000" : "1.000"
 		}
 	}' >"$EXPORT"
@@ -612,8 +613,8 @@ usage_error() {
 		usage_error "--since: '$bad' is not $forms" --since "$bad"
 	done
 	usage_error "--since: must be before --until" --since today --until yesterday
-	usage_error "--json, --html, --prometheus and --addresses exclude each other" --json --prometheus
-	usage_error "--json, --html, --prometheus and --addresses exclude each other" --html --json
+	usage_error "--json, --html, --prometheus, --addresses and --blocklist exclude each other" --json --prometheus
+	usage_error "--json, --html, --prometheus, --addresses and --blocklist exclude each other" --html --json
 	usage_error "--by: 'week' is not hour or day" --by week
 	usage_error "--by: '' is not hour or day" --by
 	usage_error "--output: '' is not a file" -o ''
@@ -621,9 +622,9 @@ usage_error() {
 	usage_error "--state: only with --prometheus" --json --state x
 	usage_error "--state: counts everything since its first run; no --since or --until" --prometheus --state x --since today
 	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
-	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" --jsn
-	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" -x
-	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" --json=1
+	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --blocklist, --allowlist, --expire, --postfix-action, --help (-h), --version (-V)" --jsn
+	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --blocklist, --allowlist, --expire, --postfix-action, --help (-h), --version (-V)" -x
+	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --blocklist, --allowlist, --expire, --postfix-action, --help (-h), --version (-V)" --json=1
 	usage_error "unexpected argument 'x.journal'; journal files go with --file" x.journal
 }
 
@@ -658,6 +659,7 @@ journal_session_count() {
 
 @test "sessions of the real tarpit, logged to a test journald, are reported as they ended" {
 	common_setup
+	tarpit_named
 	journald_start
 	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)
 	REMOTE_ADDR=192.0.2.80 REMOTE_PORT=5001 session 'QUIT\r\n' -l journal
@@ -683,6 +685,8 @@ ms = [round(float(s) * 1000) for s in sys.argv[1:]]
 print("[%s, %s]" % (sum(ms) / 1000, max(ms) / 1000))' $durations)"
 	session_signal TERM
 	session_wait
+	# its disconnect record may still be in journald's socket
+	in_journal journalctl --sync
 	run -0 in_journal "$REPORT" --json
 	assert_json 'd["sessions"], d["still_held"], d["end_reasons"]["signal"]' '[4, 0, 2]'
 	run -0 in_journal "$REPORT" --addresses
@@ -708,6 +712,7 @@ journal_line_count() {
 
 @test "a session logged through syslog to journald is reported as one logged to the journal" {
 	common_setup
+	tarpit_named
 	journald_start
 	journald_serves_dev_log
 	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)

@@ -59,6 +59,17 @@ client() {
 	python3 "$HELPERS/smtpclient.py" "$@"
 }
 
+# tarpit_named: $TARPIT becomes a link named "tarpit" to the binary under test, so that
+# journald names the writer of its records tarpit (_COMM), as tarpit-report requires of
+# a record it counts: the static build's own file is tarpit-static.
+tarpit_named() {
+	local dir=$BATS_FILE_TMPDIR/named
+	[[ ${TARPIT##*/} != tarpit ]] || return 0
+	mkdir -p "$dir"
+	ln -sfn "$TARPIT" "$dir/tarpit"
+	TARPIT=$dir/tarpit
+}
+
 # --- sessions on files and pipes ------------------------------------------------------
 
 # session INPUT [TARPIT-ARGS...]: run one session of $TARPIT with fd 0 a file holding
