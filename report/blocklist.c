@@ -34,11 +34,25 @@ static const char *const message_ids[] = {
 	MESSAGE_ID_CONNECT, MESSAGE_ID_DISCONNECT, MESSAGE_ID_PROBE,
 };
 
+#define OPENED_START       1024
+
+/*
+ * A session a trusted connect record opened: its process vouches for an
+ * unnamed disconnect record with the same peer (see RECORD_UNNAMED).
+ */
+struct opened {
+	struct link link;
+	struct session_key key;
+	unsigned char addr[16];
+	uint32_t port;
+};
+
 /* What the pass counts besides the rule's evidence. */
 struct pass {
 	struct evidence e;
 	uint64_t ignored[CLAIMS];
 	const char *host;         /* --host: only its tarpit records */
+	struct table opened;      /* struct opened */
 };
 
 /* Any entry with one of those identifiers or message ids. */
@@ -121,6 +135,57 @@ machine_read(sd_journal *j)
 }
 
 /*
+ * Whether the record is one of a session a trusted connect opened, which
+ * it closes; a connect record opens one.
+ */
+static bool
+opened_vouches(struct pass *p, const struct record *r)
+{
+	struct session_key k;
+	struct opened *o;
+	uint32_t hash;
+
+	if (r->pid == 0)
+		return false;
+	session_key_of(&k, r);
+	hash = hash_bytes(&k, sizeof(k));
+	o = (struct opened *)table_find(&p->opened, &k, hash);
+	if (!r->disconnect) {
+		if (o == NULL)
+			o = (struct opened *)table_add(&p->opened, &k, hash);
+		memcpy(o->addr, r->addr, sizeof(o->addr));
+		o->port = r->port;
+		return true;
+	}
+	if (o == NULL || memcmp(o->addr, r->addr, sizeof(o->addr)) != 0 ||
+	    o->port != r->port)
+		return false;
+	table_remove(&p->opened, &o->link);
+	return true;
+}
+
+/* A tarpit record the rule may read: trusted, or vouched for. */
+static bool
+record_take(struct pass *p, sd_journal *j, struct record *r)
+{
+	switch (record_read(j, r)) {
+	case RECORD_WHOLE:
+		(void)opened_vouches(p, r);
+		return true;
+	case RECORD_UNNAMED:
+		if (r->disconnect && opened_vouches(p, r))
+			return true;
+		p->ignored[CLAIMED_TARPIT]++;
+		return false;
+	case RECORD_UNTRUSTED:
+		p->ignored[CLAIMED_TARPIT]++;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/*
  * A session: its start may list it if the higher MX hosts were up then;
  * a pregreet lists it from when that was logged, at the session's end.
  */
@@ -129,15 +194,8 @@ take_record(struct pass *p, sd_journal *j, uint64_t at)
 {
 	struct record r;
 
-	switch (record_read(j, &r)) {
-	case RECORD_UNTRUSTED:
-		p->ignored[CLAIMED_TARPIT]++;
+	if (!record_take(p, j, &r))
 		return;
-	case RECORD_WHOLE:
-		break;
-	default:
-		return;
-	}
 	if (!r.addr_known || (p->host != NULL &&
 	    !field_is(j, HOSTNAME_FIELD, p->host)))
 		return;
@@ -255,6 +313,9 @@ blocklist_report(sd_journal *j, const struct options *o)
 	memset(&p, 0, sizeof(p));
 	evidence_init(&p.e, o->until_usec != NO_END ? o->until_usec :
 	    clock_now(), o->expire_usec);
+	table_init(&p.opened, sizeof(struct opened),
+	    offsetof(struct opened, key), sizeof(struct session_key),
+	    OPENED_START);
 	p.host = o->host;
 	if (o->allowlist_path != NULL)
 		allowlist_read(&allow, o->allowlist_path);
@@ -270,5 +331,6 @@ blocklist_report(sd_journal *j, const struct options *o)
 	output_end(o->output_path, &out);
 	free(v);
 	allowlist_free(&allow);
+	table_free(&p.opened);
 	evidence_free(&p.e);
 }

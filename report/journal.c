@@ -195,6 +195,12 @@ journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 		case RECORD_MALFORMED:
 			tl->skipped++;
 			break;
+		case RECORD_UNNAMED:
+			if (r.disconnect && tally_session_open(tl, &r))
+				journal_take(tl, j, &r);
+			else
+				tl->untrusted++;
+			break;
 		case RECORD_UNTRUSTED:
 			tl->untrusted++;
 			break;

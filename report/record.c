@@ -325,7 +325,14 @@ record_read(sd_journal *j, struct record *r)
 	if ((r->fields & BIT(SEEN_MESSAGE_ID)) == 0 &&
 	    !record_take_message(j, r))
 		return RECORD_NONE;
-	if (!writer_trusted(&r->writer))
+	if (!record_complete(r))
+		return RECORD_MALFORMED;
+	switch (writer_judge(&r->writer)) {
+	case TRUST_YES:
+		return RECORD_WHOLE;
+	case TRUST_UNNAMED:
+		return RECORD_UNNAMED;
+	default:
 		return RECORD_UNTRUSTED;
-	return record_complete(r) ? RECORD_WHOLE : RECORD_MALFORMED;
+	}
 }

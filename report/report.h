@@ -303,8 +303,13 @@ void table_remove(struct table *t, struct link *e);
 void table_free(struct table *t);
 
 /* record.c */
+/*
+ * RECORD_UNNAMED: whole, but journald could not name its writer, which had
+ * exited; a disconnect record counts if a trusted connect record opened its
+ * session (same boot, process and peer), else it is ignored.
+ */
 enum record_kind { RECORD_WHOLE, RECORD_MALFORMED, RECORD_UNTRUSTED,
-    RECORD_NONE };
+    RECORD_UNNAMED, RECORD_NONE };
 void record_take_field(struct record *r, const char *data, size_t len);
 bool record_take_line(struct record *r, const char *line, size_t len);
 bool record_complete(const struct record *r);
@@ -316,6 +321,8 @@ void tally_free(struct tally *tl);
 void tally_connect(struct tally *tl, struct host *h, const struct record *r);
 void tally_disconnect(struct tally *tl, struct host *h,
     const struct record *r);
+bool tally_session_open(const struct tally *tl, const struct record *r);
+void session_key_of(struct session_key *k, const struct record *r);
 uint64_t median_ms(const struct tally *tl);
 int address_compare(const void *a, const void *b);
 void top_addresses(const struct tally *tl, struct top *t);

@@ -23,7 +23,7 @@ const char *const class_labels[CLASSES] = {
 	"< 10 s", "< 1 min", "< 10 min", "< 1 h", ">= 1 h",
 };
 
-static void
+void
 session_key_of(struct session_key *k, const struct record *r)
 {
 	memset(k, 0, sizeof(*k));
@@ -186,6 +186,18 @@ tally_connect(struct tally *tl, struct host *h, const struct record *r)
 	}
 	s = (struct open_session *)table_add(&tl->open, &k, hash);
 	s->host = host_index(tl, h);
+}
+
+/* Whether a trusted connect record of the record's process is still open. */
+bool
+tally_session_open(const struct tally *tl, const struct record *r)
+{
+	struct session_key k;
+
+	if (r->pid == 0)
+		return false;
+	session_key_of(&k, r);
+	return table_find(&tl->open, &k, hash_bytes(&k, sizeof(k))) != NULL;
 }
 
 void

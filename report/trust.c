@@ -46,6 +46,7 @@ void
 writer_take_comm(struct writer *w, enum writer_kind kind,
     const char *postfix_daemon, const char *value, size_t len)
 {
+	w->comm_seen = true;
 	switch (kind) {
 	case WRITER_TARPIT:
 		w->comm_ok = text_equal(value, len, RECORD_COMM);
@@ -89,4 +90,13 @@ bool
 writer_trusted(const struct writer *w)
 {
 	return w->comm_ok && (!w->unit_seen || w->unit_ok);
+}
+
+/* Trusted, not, or unnamed: then only what else is known can vouch for it. */
+enum trust
+writer_judge(const struct writer *w)
+{
+	if (!w->comm_seen && !w->unit_seen)
+		return TRUST_UNNAMED;
+	return writer_trusted(w) ? TRUST_YES : TRUST_NO;
 }

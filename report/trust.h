@@ -28,18 +28,24 @@ enum writer_kind { WRITER_TARPIT, WRITER_PROBE, WRITER_POSTFIX };
 /*
  * What journald said of an entry's writer.  No unit (a host without
  * systemd, or tarpit under a launcher that is no unit's) leaves the name
- * alone to judge by.
+ * alone to judge by.  Neither name: journald read them from /proc only once
+ * the writer had exited, as it does for a process that logs and exits
+ * within a few milliseconds.
  */
 struct writer {
+	bool comm_seen;
 	bool comm_ok;
 	bool unit_seen;
 	bool unit_ok;
 };
+
+enum trust { TRUST_YES, TRUST_NO, TRUST_UNNAMED };
 
 void writer_take_comm(struct writer *w, enum writer_kind kind,
     const char *postfix_daemon, const char *value, size_t len);
 void writer_take_unit(struct writer *w, enum writer_kind kind,
     const char *value, size_t len);
 bool writer_trusted(const struct writer *w);
+enum trust writer_judge(const struct writer *w);
 
 #endif
