@@ -116,11 +116,11 @@ postfix_start() {
 }
 
 # tarpit_listen: the tarpit under test on 127.0.0.1:2525 in the namespace, one process
-# per connection, its records to the namespace's journald, a greeting of 1 s.
+# per connection, its records to the namespace's journald, a greeting of 0.3 s.
 tarpit_listen() {
 	local log=$BATS_TEST_TMPDIR/activator.log
 	setsid nsenter -t "$MX_NS_PID" -m -n -- systemd-socket-activate --inetd -a \
-		-l 127.0.0.1:2525 "$TARPIT" --greet-wait 1 -d 0.1 -t 5 -H mx9.test -l journal \
+		-l 127.0.0.1:2525 "$TARPIT" --greet-wait 0.3 -d 0.1 -t 5 -H mx9.test -l journal \
 		2>"$log" 3>&- &
 	TARPIT_ACTIVATOR_PID=$!
 	wait_until 5 grep -q '^Listening on' "$log"
