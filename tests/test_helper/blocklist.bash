@@ -126,51 +126,39 @@ tarpit_listen() {
 	wait_until 5 grep -q '^Listening on' "$log"
 }
 
-# tcp_from SOURCE PORT [TEXT]: a connection from SOURCE to 127.0.0.1:PORT in the
-# namespace that sends TEXT (backslash escapes) at once, then prints what comes back
-# until the server closes or a second passes with nothing new.
-tcp_from() {
+# client_from SOURCE PORT BEFORE AFTER: a connection from SOURCE to 127.0.0.1:PORT
+# in the namespace that sends BEFORE at once (backslash escapes), reads the greeting
+# to its last line and prints it, then, unless AFTER is empty, sends AFTER and prints
+# the replies until the server closes.
+client_from() {
 	in_mx python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=5,
+def text(arg):
+    return arg.encode().decode("unicode_escape").encode("latin-1")
+s = socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=10,
                              source_address=(sys.argv[1], 0))
-s.sendall(sys.argv[3].encode().decode("unicode_escape").encode("latin-1"))
-s.settimeout(1)
-try:
-    while data := s.recv(4096):
-        sys.stdout.write(data.decode("latin-1"))
-except socket.timeout:
+s.sendall(text(sys.argv[3]))
+f = s.makefile("rb")
+while (line := f.readline()) and line[3:4] == b"-":
     pass
-s.close()' "$1" "$2" "${3-}"
+sys.stdout.write(line.decode("latin-1"))
+if sys.argv[4]:
+    s.sendall(text(sys.argv[4]))
+    while line := f.readline():
+        sys.stdout.write(line.decode("latin-1"))
+s.close()' "$@"
 }
 
 # tarpit_from SOURCE PORT [TEXT]: a session at the tar pit that ends (peer closed) at
 # the greeting's last line; with TEXT it talked before.  Held that long, as a bot is,
 # tarpit is still there when journald reads its name for its first record.
 tarpit_from() {
-	in_mx python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=5,
-                             source_address=(sys.argv[1], 0))
-s.sendall(sys.argv[3].encode().decode("unicode_escape").encode("latin-1"))
-f = s.makefile("rb")
-while (line := f.readline()) and line[3:4] == b"-":
-    pass
-s.close()' "$1" "$2" "${3-}"
+	client_from "$1" "$2" "${3-}" ''
 }
 
-# smtp_from SOURCE PORT [TEXT]: an SMTP client at the MX: reads the greeting first,
-# then as tcp_from.
+# smtp_from SOURCE PORT [TEXT]: an SMTP client at the MX: after the greeting, TEXT
+# and QUIT.
 smtp_from() {
-	in_mx python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=10,
-                             source_address=(sys.argv[1], 0))
-f = s.makefile("rb")
-while (line := f.readline()) and line[3:4] == b"-":
-    pass
-sys.stdout.write(line.decode("latin-1"))
-s.sendall(sys.argv[3].encode().decode("unicode_escape").encode("latin-1") + b"QUIT\r\n")
-while line := f.readline():
-    sys.stdout.write(line.decode("latin-1"))
-s.close()' "$1" "$2" "${3-}"
+	client_from "$1" "$2" '' "${3-}QUIT\r\n"
 }
 
 # mx_journal_has PATTERN N: N entries of the namespace's journal match PATTERN.
