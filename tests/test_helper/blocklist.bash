@@ -178,7 +178,8 @@ mx_probe_count() {
 rbldnsd_start() {
 	[[ -n $MX_NS_PID ]] || mx_ns_start
 	RBLDNSD_PORT=5353
-	in_mx rbldnsd -n -r "$1" -b "127.0.0.1/$RBLDNSD_PORT" "$2" \
+	# nsenter itself, not in_mx, so that $! is rbldnsd (nsenter execs it)
+	nsenter -t "$MX_NS_PID" -m -n -- rbldnsd -n -r "$1" -b "127.0.0.1/$RBLDNSD_PORT" "$2" \
 		2>"$BATS_TEST_TMPDIR/rbldnsd.log" 3>&- &
 	RBLDNSD_PID=$!
 	wait_until 5 rbldnsd_answers "${2%%:*}"
