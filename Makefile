@@ -29,12 +29,9 @@ STATIC = 0
 MUSL_CC = musl-gcc
 # musl has no kernel headers of its own; the seccomp filter needs <linux/*>.
 KERNEL_HEADERS = -idirafter /usr/include -idirafter /usr/include/`$(CC) -print-multiarch`
-# Each build first checks that its Debian packages are there and, if not, says
-# in one line which are missing (tools/install-deps; CHECK_DEPS=: skips it).
-CHECK_DEPS = tools/install-deps --check
-BUILD_0 = $(CHECK_DEPS) build && $(CC) $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) $(LDFLAGS)
+BUILD_0 = $(CC) $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) $(LDFLAGS)
 LIBS_0 = $(SYSTEMD_LIBS) $(LDLIBS)
-BUILD_1 = $(CHECK_DEPS) static && $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL \
+BUILD_1 = $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL \
     $(KERNEL_HEADERS) $(CFLAGS) $(LDFLAGS) -static -no-pie
 LIBS_1 = $(LDLIBS)
 
@@ -62,7 +59,8 @@ tarpit-static: $(TARPIT_SOURCES)
 	$(BUILD_1) -o $@ tarpit.c $(LIBS_1)
 
 # Installs (as root) the Debian packages that the build and the tests need:
-# DEPS=build, static, install, demo or check (tools/install-deps).
+# DEPS=build, static, install, demo or check (tools/install-deps).  Only deps,
+# demo, check and the benchmarks install packages; a build never looks.
 DEPS = check
 deps:
 	tools/install-deps $(DEPS)
@@ -193,7 +191,6 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
 # One file at a time: clang-tidy 14 given both mixes up their two die().
 SOURCES = tarpit.c $(REPORT_SOURCES)
 lint:
-	@$(CHECK_DEPS) check
 	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1
 	for f in $(SOURCES); do \
 	    $(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) \
@@ -259,15 +256,16 @@ bench-smoke: tarpit tarpit-static bench/floor
 	    --cpu-pair-window 2 --settle 1 --strict
 	python3 bench/bench.py --flood 20/1 --builds tarpit --flood-timeout 30 --strict
 
-# The packages are checked first, before the build, so that one line names
-# all that is missing: UNITDIR and SYSUSERSDIR come from systemd's pkg-config.
 # Opt-in, like tarpit-sandbox.conf: the journal shipping configuration of a tar
 # pit host and of the collector (README, "Many MX hosts").
 JOURNAL_CONFIG = upload.conf upload-retry.conf remote.conf remote-allow.conf
 
-install:
-	@$(CHECK_DEPS) install
-	$(MAKE) all
+# UNITDIR and SYSUSERSDIR come from systemd's pkg-config file: without it they
+# would be empty and the units would land in DESTDIR's root.
+install: all
+	@[ -n "$(UNITDIR)" ] && [ -n "$(SYSUSERSDIR)" ] || { echo "tarpit: pkg-config" \
+	    "does not know systemd, which says where units go; install it with:" \
+	    "make deps DEPS=install, or set UNITDIR and SYSUSERSDIR" >&2; exit 1; }
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(REPORT_BINDIR)
 	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
 	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
