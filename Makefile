@@ -191,7 +191,7 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
 # One file at a time: clang-tidy 14 given both mixes up their two die().
 SOURCES = tarpit.c $(REPORT_SOURCES)
 lint:
-	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1
+	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1 man/tarpit-deploy.7
 	for f in $(SOURCES); do \
 	    $(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) \
 	        -c -o /dev/null $$f || exit 1; \
@@ -243,8 +243,8 @@ bench-hardening:
 	$(MAKE) tarpit bench/floor
 	python3 bench/bench.py --hardening -n 400 --serial 50
 # How long real SMTP clients and MTAs stay held, each with its default
-# timeouts, with and without the greeting wait (bench/clients.py; README,
-# "Held until the client gives up").  Root; about 20 minutes.
+# timeouts, with and without the greeting wait (bench/clients.py;
+# bench/README.md, "Real clients").  Root; about 20 minutes.
 CLIENTS_MAX_TIME = 900
 bench-clients:
 	bench/install-client-deps
@@ -257,7 +257,7 @@ bench-smoke: tarpit tarpit-static bench/floor
 	python3 bench/bench.py --flood 20/1 --builds tarpit --flood-timeout 30 --strict
 
 # Opt-in, like tarpit-sandbox.conf: the journal shipping configuration of a tar
-# pit host and of the collector (README, "Many MX hosts").
+# pit host and of the collector (tarpit-deploy(7), MANY MX HOSTS).
 JOURNAL_CONFIG = upload.conf upload-retry.conf remote.conf remote-allow.conf
 
 # UNITDIR and SYSUSERSDIR come from systemd's pkg-config file: without it they
@@ -267,12 +267,13 @@ install: all
 	    "does not know systemd, which says where units go; install it with:" \
 	    "make deps DEPS=install, or set UNITDIR and SYSUSERSDIR" >&2; exit 1; }
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(REPORT_BINDIR)
-	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
+	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 tarpit $(DESTDIR)$(BINDIR)/tarpit
 	install -m 644 man/tarpit.8 $(DESTDIR)$(MANDIR)/man8/tarpit.8
 	install -m 755 tarpit-report $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
 	install -m 644 man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
+	install -m 644 man/tarpit-deploy.7 $(DESTDIR)$(MANDIR)/man7/tarpit-deploy.7
 	install -m 644 units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
 	sed 's|=$(SHIPPED_BINDIR)/tarpit|=$(BINDIR)/tarpit|' units/tarpit@.service \
 	    > $(DESTDIR)$(UNITDIR)/tarpit@.service
@@ -308,6 +309,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tarpit $(DESTDIR)$(MANDIR)/man8/tarpit.8
 	rm -f $(DESTDIR)$(REPORT_BINDIR)/tarpit-report \
 	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
+	rm -f $(DESTDIR)$(MANDIR)/man7/tarpit-deploy.7
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit@.service
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit-metrics.service \
 	    $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer

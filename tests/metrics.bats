@@ -71,7 +71,7 @@ metrics_analyze() {
 	assert_output ''
 	run -0 metrics_analyze security --offline=yes --no-pager units/tarpit-metrics.service
 	assert_line --partial 'Overall exposure level for tarpit-metrics.service: 0.9 SAFE'
-	tr '\n' ' ' <README.md | grep -q 'scores it 0.9 SAFE'
+	tr '\n' ' ' <man/tarpit-deploy.7 | grep -q 'scores it 0.9 SAFE'
 }
 
 @test "the shipped timer is installed but off, and runs the service every minute" {

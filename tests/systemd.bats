@@ -121,14 +121,15 @@ security_score() {
 		sed -n 's/^→ Overall exposure level for tarpit@i\.service: \([0-9.]* [A-Z]*\).*/\1/p'
 }
 
-@test "systemd-analyze security scores the shipped service 6.3 and the opt-in sandbox 0.8, as the README says" {
+@test "systemd-analyze security scores the shipped service 6.3 and the opt-in sandbox 0.8, as tarpit-deploy(7) says" {
 	local units=$BATS_TEST_DIRNAME/../units
+	local page=$BATS_TEST_DIRNAME/../man/tarpit-deploy.7
 	run -0 security_score "$units/tarpit@.service"
 	assert_output '6.3 MEDIUM'
-	grep -q 'scores 6.3 MEDIUM' "$BATS_TEST_DIRNAME/../README.md"
+	grep -q 'scores 6.3 MEDIUM' "$page"
 	run -0 security_score "$units/tarpit@.service" "$units/tarpit-sandbox.conf"
 	assert_output '0.8 SAFE'
-	grep -q 'scores 0.8 SAFE' "$BATS_TEST_DIRNAME/../README.md"
+	grep -q 'scores 0.8 SAFE' "$page"
 }
 
 @test "with the opt-in sandbox drop-in, an instance starts, trickles and logs, in its own namespaces" {
