@@ -48,9 +48,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-CLIENT = os.path.join(HERE, "client.py")
-# The helpers tests/ uses too, one a real component: cgroup, nspawn, units, xinetd.
+# The helpers tests/ uses too, one a real component: cgroup, nspawn, units, xinetd,
+# the launcher, and the client.
 RIG = os.path.join(REPO, "rig")
+CLIENT = os.path.join(RIG, "client")
 PORT = 2525
 HOST = "127.0.0.1"
 T0 = time.monotonic()
@@ -207,7 +208,7 @@ class Launcher:
     port = PORT
 
     def client(self, args):
-        """The command that runs client.py with ARGS on the launcher's network."""
+        """The command that runs rig/client with ARGS on the launcher's network."""
         return self.net_prefix() + [sys.executable, CLIENT] + args
 
     def sessions(self):

@@ -8,6 +8,8 @@ bats_load_library bats-assert
 # Absolute, because tests also run it from inside other mount namespaces (cwd "/").
 TARPIT=$(realpath -m "${TARPIT:-$BATS_TEST_DIRNAME/../tarpit}")
 HELPERS=$BATS_TEST_DIRNAME/test_helper
+# rig/: the one starter of each real component, and the one client
+export RIG=$BATS_TEST_DIRNAME/../rig
 # shellcheck source=tests/test_helper/record.bash
 source "$HELPERS/record.bash"
 # shellcheck source=rig/wait.bash
@@ -55,8 +57,9 @@ s.bind(("::", 0))
 print(s.getsockname()[1])'
 }
 
+# client ARGS...: rig/client talk, one scripted connection.
 client() {
-	python3 "$HELPERS/smtpclient.py" "$@"
+	"$RIG/client" talk "$@"
 }
 
 # --- sessions on files and pipes ------------------------------------------------------
