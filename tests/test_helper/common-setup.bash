@@ -244,8 +244,9 @@ check_secret_not_logged() {
 # --- systemd-socket-activate: real TCP connections ----------------------------------
 
 # activator_start ADDRESS [-E VAR=VALUE]... [TARPIT-ARGS...]: serve $TARPIT on a free
-# port of ADDRESS (127.0.0.1, [::1], [::]), one process per connection, like inetd.
-# Sets PORT, ACTIVATOR_PID, and LOG to the stderr of the activator and its tarpits.
+# port of ADDRESS (127.0.0.1, [::1], [::]), one process per connection, like inetd
+# (rig/activate; in the network namespace ACTIVATOR_NETNS names, if set).  Sets PORT,
+# ACTIVATOR_PID, and LOG to the stderr of the activator and its tarpits.
 activator_start() {
 	local address=$1 options=()
 	shift
@@ -253,18 +254,19 @@ activator_start() {
 		options+=("$1" "$2")
 		shift 2
 	done
+	[[ -z ${ACTIVATOR_NETNS-} ]] || options+=(--netns="$ACTIVATOR_NETNS")
 	PORT=$(free_port)
-	LOG=$BATS_TEST_TMPDIR/activator.log
-	# its own session, so that activator_stop can end it and its tarpits as one group
-	setsid systemd-socket-activate --inetd -a -l "$address:$PORT" "${options[@]}" \
-		"$TARPIT" "${GREETING[@]}" "$@" 2>"$LOG" 3>&- &
+	ACTIVATOR_DIR=$BATS_TEST_TMPDIR/activator
+	LOG=$ACTIVATOR_DIR/log
+	"$RIG/activate" serve "$ACTIVATOR_DIR" "$address:$PORT" "${options[@]}" \
+		"$TARPIT" "${GREETING[@]}" "$@" 3>&- &
 	ACTIVATOR_PID=$!
-	wait_until 5 grep -q '^Listening on' "$LOG"
+	"$RIG/activate" ready "$ACTIVATOR_DIR"
 }
 
 activator_stop() {
 	[[ -n $ACTIVATOR_PID ]] || return 0
-	kill -TERM -- "-$ACTIVATOR_PID" 2>/dev/null || true
+	"$RIG/activate" stop "$ACTIVATOR_DIR"
 	wait "$ACTIVATOR_PID" 2>/dev/null || true
 	ACTIVATOR_PID=
 }
@@ -415,14 +417,9 @@ netns_pair_delete() {
 }
 
 # activator_start_in_netns NETNS ADDRESS [TARPIT-ARGS...]: activator_start with the
-# activator in network namespace NETNS.  Its setsid(1) is stood in for by one that
-# execs setsid and "ip netns exec", so ACTIVATOR_PID stays the activator's PID.
+# activator in network namespace NETNS.
 activator_start_in_netns() {
-	ACTIVATOR_NETNS=$1
-	shift
-	setsid() { exec setsid ip netns exec "$ACTIVATOR_NETNS" "$@"; }
-	activator_start "$@"
-	unset -f setsid
+	ACTIVATOR_NETNS=$1 activator_start "${@:2}"
 }
 
 # assert_between LOW VALUE HIGH [WHAT]: LOW <= VALUE <= HIGH, as numbers with fractions.
