@@ -8,7 +8,7 @@ below gets its own tarpit under systemd-socket-activate (rig/activate: a real
 launcher, one process per connection), and all the clients of all the runs start at once.
 Each sends one message with its own default timeouts: the recipes are the
 test suite's, tests/test_helper/clients/ and, for the MTAs, which relay one
-real message through a container of their own, tests/test_helper/mta/.  When
+real message through a container of their own, rig/mta.  When
 all have ended, one table per run: the client, its version, its timer, how
 long tarpit held it and how the session ended (both from tarpit's own
 disconnect record), what the client reported, whether the HELO was logged,
@@ -95,7 +95,7 @@ class Run:
         self.activator.wait()
 
     def start(self, command, env, wait=None):
-        """A client: COMMAND HOST PORT; an MTA: mta-container MTA PORT WAIT."""
+        """A client: COMMAND HOST PORT; an MTA: rig/mta MTA PORT WAIT."""
         if wait is None:
             self.version = version_of(command, env)
             argv = command + ["127.0.0.1", str(self.port)]
@@ -182,7 +182,7 @@ def main():
             if only is None or name in only:
                 run = Run("mta", name, timer, wait, args, work)
                 runs[wait].append(run)
-                run.start([os.path.join(HELPERS, "mta-container"), mta], env,
+                run.start([os.path.join(ROOT, "rig", "mta"), mta], env,
                           int(args.max_time + MTA_MARGIN))
     print("clients.py: %d clients started at %s, results in %s" % (
         sum(len(r) for r in runs.values()), started.strftime("%H:%M:%S"), work), flush=True)

@@ -353,7 +353,7 @@ syslog_start() {
 	mkdir -p "$dir/upper" "$dir/work"
 	touch "$dir/upper/log"
 	export SYSLOG_FILE=$dir/messages
-	python3 "$HELPERS/syslogd.py" "$dir/socket" "$SYSLOG_FILE" 3>&- &
+	python3 "$RIG/syslogd.py" "$dir/socket" "$SYSLOG_FILE" 3>&- &
 	export SYSLOGD_PID=$!
 	wait_until 5 test -S "$dir/socket"
 	unshare --mount --propagation private -- sh -c '
