@@ -7,7 +7,7 @@ For each --greet-wait given (default: 0 and tarpit's default), every client
 below gets its own tarpit under systemd-socket-activate (rig/activate: a real
 launcher, one process per connection), and all the clients of all the runs start at once.
 Each sends one message with its own default timeouts: the recipes are the
-test suite's, tests/test_helper/clients/ and, for the MTAs, which relay one
+test suite's, rig/clients/ and, for the MTAs, which relay one
 real message through a container of their own, rig/mta.  When
 all have ended, one table per run: the client, its version, its timer, how
 long tarpit held it and how the session ended (both from tarpit's own
@@ -27,9 +27,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HELPERS = os.path.join(ROOT, "tests", "test_helper")
-ACTIVATE = os.path.join(ROOT, "rig", "activate")
-RECIPES = os.path.join(HELPERS, "clients")
+RIG = os.path.join(ROOT, "rig")
+ACTIVATE = os.path.join(RIG, "activate")
+RECIPES = os.path.join(RIG, "clients")
 NODE_PATH = os.path.join(ROOT, "bench", "node", "node_modules")
 JARS = "/usr/share/java/jakarta-mail.jar:/usr/share/java/jakarta-activation.jar"
 MTA_MARGIN = 120  # seconds an MTA gets past --max-time to log its deferral
@@ -182,7 +182,7 @@ def main():
             if only is None or name in only:
                 run = Run("mta", name, timer, wait, args, work)
                 runs[wait].append(run)
-                run.start([os.path.join(ROOT, "rig", "mta"), mta], env,
+                run.start([os.path.join(RIG, "mta"), mta], env,
                           int(args.max_time + MTA_MARGIN))
     print("clients.py: %d clients started at %s, results in %s" % (
         sum(len(r) for r in runs.values()), started.strftime("%H:%M:%S"), work), flush=True)

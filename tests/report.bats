@@ -494,7 +494,7 @@ since_gives() {
 }
 
 @test "2000 generated sessions agree with an independent count in Python" {
-	python3 "$BATS_TEST_DIRNAME/../bench/make-export" 2000 7 >"$EXPORT"
+	python3 "$RIG/make-export" 2000 7 >"$EXPORT"
 	journal_build
 	python3 "$REPORT_DATA/expect-from-export" <"$EXPORT" >"$BATS_TEST_TMPDIR/expected.json"
 	run -0 report --json
