@@ -494,7 +494,7 @@ since_gives() {
 }
 
 @test "2000 generated sessions agree with an independent count in Python" {
-	python3 "$BATS_TEST_DIRNAME/../bench/make-export" 2000 7 >"$EXPORT"
+	python3 "$RIG/make-export" 2000 7 >"$EXPORT"
 	journal_build
 	python3 "$REPORT_DATA/expect-from-export" <"$EXPORT" >"$BATS_TEST_TMPDIR/expected.json"
 	run -0 report --json
@@ -691,15 +691,6 @@ print("[%s, %s]" % (sum(ms) / 1000, max(ms) / 1000))' $durations)"
 	assert_line 2001:db8::80
 }
 
-# journald_serves_dev_log: journald's syslog socket as /dev/log in its namespace, over
-# an overlay of /dev, as on a host where journald is also the syslog daemon.
-journald_serves_dev_log() {
-	local dir=$BATS_TEST_TMPDIR/dev
-	mkdir -p "$dir/upper" "$dir/work"
-	ln -s /run/systemd/journal/dev-log "$dir/upper/log"
-	in_journal mount -t overlay overlay -o "lowerdir=/dev,upperdir=$dir/upper,workdir=$dir/work" /dev
-}
-
 # journal_line_count PATTERN N: N of the journal's tarpit messages match PATTERN.
 journal_line_count() {
 	in_journal journalctl --sync
@@ -708,8 +699,8 @@ journal_line_count() {
 
 @test "a session logged through syslog to journald is reported as one logged to the journal" {
 	common_setup
-	journald_start
-	journald_serves_dev_log
+	# journald's syslog socket as /dev/log, as on a host where it is the syslog daemon
+	journald_start --dev-log
 	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)
 	REMOTE_ADDR=192.0.2.81 REMOTE_PORT=5011 session 'EHLO syslog.example\r\n' -d 0.01 -t 0.2 -l syslog
 	REMOTE_ADDR=192.0.2.82 REMOTE_PORT=5012 session 'QUIT\r\n' -l journal

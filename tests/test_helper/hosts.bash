@@ -8,7 +8,6 @@
 # Load after test_helper/common-setup.  Call hosts_boot from setup_file and
 # hosts_teardown from teardown_file.
 
-export RIG=$BATS_TEST_DIRNAME/../rig
 # The zone's addresses exist only on its bridge, which has none on this side.
 export HOSTS_NET=10.77.0
 export HOSTS_ROLES="collector mx1 mx2"
