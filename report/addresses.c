@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "report.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
+#include "table.h"
+#include "tally.h"
 
 /* All addresses, the longest held first: the table is not used after. */
 void

@@ -39,7 +39,14 @@
 #include <sysexits.h>
 
 #include "../number.h"
-#include "report.h"
+#include "export.h"
+#include "file.h"
+#include "journal.h"
+#include "options.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
+#include "util.h"
 
 #define STATE_HEADER       "tarpit-report-state 1"
 #define STATE_BYTES_MAX    (64 << 20)  /* 64 MiB: 700,000 open sessions */

@@ -16,10 +16,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "hosts.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
+#include "util.h"
 
 #define HOSTS_START          16     /* hosts room is made for at first */
 #define HOST_ADDRESSES_START 1024   /* (host, address) pairs, likewise */
+
+/* An address a host saw, so that each host counts its distinct ones. */
+struct host_address {
+	struct link link;
+	struct {
+		uint32_t host;        /* index in the tally's hosts table */
+		unsigned char addr[16];
+	} key;
+};
 
 void
 hosts_init(struct tally *tl)

@@ -20,7 +20,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
+#include "format.h"
+#include "hosts.h"
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "tally.h"
+#include "timeline.h"
+#include "util.h"
 
 #define AXIS_LABELS_MAX    8      /* interval labels under the timeline */
 #define BAR_PITCH          10     /* SVG units per interval, bar and gap */

@@ -19,7 +19,13 @@
 
 #include <sysexits.h>
 
-#include "report.h"
+#include "hosts.h"
+#include "journal.h"
+#include "options.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
+#include "util.h"
 
 /*
  * Whether the host was still in the same boot at the window's end: its last

@@ -14,7 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "report.h"
+#include "format.h"
+#include "hosts.h"
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "tally.h"
+#include "timeline.h"
+#include "util.h"
 
 /*
  * A JSON string of s, valid whatever s holds: '"' and '\' get a backslash,

@@ -7,6 +7,16 @@
  * grows with the distinct addresses and the sessions still open, never with
  * the number of records.
  *
+ * The parts, each with its header: the options read here (options.h); the
+ * journal opened and walked (journal.c), each entry read as a record
+ * (record.c) of a host (hosts.c) and counted (tally.c, with timeline.c and
+ * the hash tables of table.c), or counted on from --state (export.c); then
+ * printed in one of the output formats (output.h: text.c, json.c, html.c,
+ * prometheus.c, addresses.c, with format.c's pieces of text), into a file
+ * replaced at once (file.c).  timestamp.c reads --since and --until, util.c
+ * is what every part uses.  What a record looks like is ../record.h's, and
+ * how a number is read ../number.h's: tarpit includes both too.
+ *
  * Copyright (C) 2026 The tarpit authors
  *
  * This program is free software: you can redistribute it and/or modify it
@@ -25,7 +35,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "export.h"
+#include "file.h"
+#include "hosts.h"
+#include "journal.h"
+#include "options.h"
+#include "output.h"
+#include "table.h"
+#include "tally.h"
+#include "timeline.h"
+#include "timestamp.h"
+#include "util.h"
+
+#define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
 
 /* The output formats, one file each: a new one is a file and a line here. */
 static void (*const printers[])(const struct options *, struct tally *) = {
@@ -170,12 +192,12 @@ options_set(struct options *o, int option, const char *arg, uint64_t now)
 {
 	switch (option) {
 	case 'S':
-		if (!time_parse(arg, now, &o->since_usec))
+		if (!timestamp_parse(arg, now, &o->since_usec))
 			usage_error_argument("--since", arg, TIME_FORMS);
 		o->since_set = true;
 		break;
 	case 'U':
-		if (!time_parse(arg, now, &o->until_usec))
+		if (!timestamp_parse(arg, now, &o->until_usec))
 			usage_error_argument("--until", arg, TIME_FORMS);
 		break;
 	case 'D':

@@ -17,7 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "report.h"
+#include "format.h"
+#include "hosts.h"
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "tally.h"
+#include "util.h"
 
 static void
 prometheus_print_header(const char *name, const char *type, const char *help)

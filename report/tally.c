@@ -14,7 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "hosts.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
+#include "timeline.h"
+#include "util.h"
+
+/*
+ * Hold times are counted in a histogram fine enough for the median: one
+ * bucket per millisecond below 2^14 ms (16.384 s), then 2^13 buckets for
+ * each doubling, so a bucket is at most 1/8192 of its value wide.
+ */
+#define EXACT_MS_BITS      14
+#define EXACT_MS           ((uint64_t)1 << EXACT_MS_BITS)
+#define SUB_BUCKETS        (EXACT_MS / 2)
+#define FINE_BUCKETS       (EXACT_MS + \
+    (DURATION_MAX_BITS - EXACT_MS_BITS) * SUB_BUCKETS)
 
 const uint64_t class_bounds_ms[CLASS_BOUNDS] = {
 	10000, 60000, 600000, 3600000,

@@ -15,7 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "format.h"
+#include "hosts.h"
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "tally.h"
+#include "timeline.h"
 
 #define BAR_WIDTH          40     /* characters in the longest bar */
 

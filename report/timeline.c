@@ -18,8 +18,11 @@
 
 #include <sysexits.h>
 
-#include "report.h"
+#include "options.h"
+#include "timeline.h"
+#include "util.h"
 
+#define TIMELINE_HOURS_MAX (1 << 20)  /* about 119 years */
 #define SEC_PER_HOUR       3600
 #define HOURS_PER_DAY      24
 /* Two days, and a partial hour at either end: longer spans go by day. */
