@@ -21,6 +21,7 @@
 #include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
+#include "figures.h"
 #include "record.h"
 #include "table.h"
 
@@ -31,7 +32,7 @@ struct tally;
 
 /*
  * One machine that wrote records.  Entries without a machine ID are one
- * host, the zero ID.  The figures are its share of the tally's.
+ * host, the zero ID.  Its totals are its share of the tally's.
  */
 struct host {
 	struct link link;
@@ -44,12 +45,7 @@ struct host {
 	unsigned char last_addr[16];
 	bool seen;                /* boot and last are set */
 	bool up;                  /* at the window's end, still in that boot */
-	uint64_t sessions;
-	uint64_t addresses;       /* distinct */
-	uint64_t held_ms;
-	uint64_t held_now;
-	uint64_t lost;
-	uint64_t resent;          /* records that came a second time, skipped */
+	struct host_totals totals;
 };
 
 void hosts_init(struct tally *tl);
@@ -61,6 +57,5 @@ void host_note_boot(struct host *h, const struct record *r);
 void host_count_address(struct tally *tl, struct host *h,
     const unsigned char addr[16]);
 uint32_t host_index(const struct tally *tl, const struct host *h);
-struct host *hosts_sorted(const struct tally *tl);
 
 #endif

@@ -10,12 +10,13 @@
  * The parts, each with its header: the options read here (options.h); the
  * journal opened and walked (journal.c), each entry read as a record
  * (record.c) of a host (hosts.c) and counted (tally.c, with timeline.c and
- * the hash tables of table.c), or counted on from --state (export.c); then
- * printed in one of the output formats (output.h: text.c, json.c, html.c,
- * prometheus.c, addresses.c, with format.c's pieces of text), into a file
- * replaced at once (file.c).  timestamp.c reads --since and --until, util.c
- * is what every part uses.  What a record looks like is ../record.h's, and
- * how a number is read ../number.h's: tarpit includes both too.
+ * the hash tables of table.c), or counted on from --state (export.c); the
+ * figures worked out once (figures.c) and printed in one of the output
+ * formats (output.h: text.c, json.c, html.c, prometheus.c, addresses.c,
+ * with format.c's pieces of text), into a file replaced at once (file.c).
+ * timestamp.c reads --since and --until, util.c is what every part uses.
+ * What a record looks like is ../record.h's, and how a number is read
+ * ../number.h's: tarpit includes both too.
  *
  * Copyright (C) 2026 The tarpit authors
  *
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "figures.h"
 #include "file.h"
 #include "hosts.h"
 #include "journal.h"
@@ -50,7 +52,8 @@
 #define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
 
 /* The output formats, one file each: a new one is a file and a line here. */
-static void (*const printers[])(const struct options *, struct tally *) = {
+static void (*const printers[])(const struct options *,
+    const struct figures *) = {
 	[OUTPUT_TEXT] = text_print,
 	[OUTPUT_JSON] = json_print,
 	[OUTPUT_PROMETHEUS] = prometheus_print,
@@ -63,6 +66,7 @@ static void
 report_print(const struct options *o, struct tally *tl)
 {
 	struct new_file out;
+	struct figures f;
 
 	if (o->output_path != NULL) {
 		new_file_open(&out, o->output_path, 0644);
@@ -70,7 +74,9 @@ report_print(const struct options *o, struct tally *tl)
 			die(EX_OSERR, "cannot write to %s: %s", out.temp,
 			    strerror(errno));
 	}
-	printers[o->output](o, tl);
+	figures_compute(&f, tl, o);
+	printers[o->output](o, &f);
+	figures_free(&f);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EX_IOERR, "cannot write the report: %s", strerror(errno));
 	if (o->output_path != NULL)

@@ -2,7 +2,8 @@
  * The output formats, one file each, all printing to standard output: text.c
  * a table for a person, json.c one JSON document, html.c one self-contained
  * page, prometheus.c the text format for node_exporter, addresses.c every
- * address.  A new format is a file, a line here and a line in main.c.
+ * address.  Each reads the figures, never the tally.  A new format is a
+ * file, a line here and a line in main.c.
  *
  * Copyright (C) 2026 The tarpit authors
  *
@@ -16,14 +17,14 @@
 
 #include <stdio.h>
 
+struct figures;
 struct options;
-struct tally;
 
-void text_print(const struct options *o, struct tally *tl);
-void json_print(const struct options *o, struct tally *tl);
+void text_print(const struct options *o, const struct figures *f);
+void json_print(const struct options *o, const struct figures *f);
 void json_write_string(FILE *out, const char *s);
-void prometheus_print(const struct options *o, struct tally *tl);
-void addresses_print(const struct options *o, struct tally *tl);
-void html_print(const struct options *o, struct tally *tl);
+void prometheus_print(const struct options *o, const struct figures *f);
+void addresses_print(const struct options *o, const struct figures *f);
+void html_print(const struct options *o, const struct figures *f);
 
 #endif

@@ -26,10 +26,6 @@
 #define DURATION_MAX_BITS  40     /* 2^40 ms, 34 years: longer is malformed */
 #define DURATION_MAX_MS    (((uint64_t)1 << DURATION_MAX_BITS) - 1)
 
-/* The END_REASON values counted, in the order shown; the last is the rest. */
-#define REASONS            (END_REASONS + 1)
-extern const char *const reason_names[REASONS];
-
 /*
  * Where an entry was written: the same stamp is the same entry.  The uploader
  * sends the entry at its saved cursor again each time it starts, so the
@@ -54,7 +50,7 @@ struct record {
 	char helo[CLIENT_TEXT_MAX + 1];
 	bool pregreet;
 	uint64_t duration_ms;
-	size_t reason;            /* index in reason_names */
+	size_t reason;            /* index in reason_names (figures.h) */
 	unsigned int fields;      /* SEEN_* bits */
 	bool malformed;
 };

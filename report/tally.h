@@ -1,9 +1,10 @@
 /*
  * The tally: what the records add up to, counted one record at a time
- * (tally_connect, tally_disconnect): sessions, hold times (the classes and
- * a fine histogram for the median), end reasons, addresses, HELO names, the
- * sessions still open, each host's share and the timeline.  Memory grows
- * with the distinct addresses and the open sessions, never with the records.
+ * (tally_connect, tally_disconnect): the totals, a fine histogram of hold
+ * times for the median, the addresses, HELO names, sessions still open,
+ * each host's share and the timeline; figures.c works the figures out from
+ * it.  Memory grows with the distinct addresses and the open sessions, never
+ * with the records.
  *
  * Copyright (C) 2026 The tarpit authors
  *
@@ -21,18 +22,13 @@
 
 #include <systemd/sd-id128.h>
 
+#include "../record.h"
+#include "figures.h"
 #include "record.h"
 #include "table.h"
 #include "timeline.h"
 
-#define TOP_COUNT          10     /* addresses and HELO names listed */
 #define HELO_COUNTERS      4096   /* HELO names counted at once */
-
-/* The coarse hold-time classes of the bars and the Prometheus buckets. */
-#define CLASS_BOUNDS       4
-#define CLASSES            (CLASS_BOUNDS + 1)
-extern const uint64_t class_bounds_ms[CLASS_BOUNDS];
-extern const char *const class_labels[CLASSES];
 
 struct host;
 
@@ -75,21 +71,8 @@ struct open_session {
 };
 
 struct tally {
-	uint64_t sessions;
-	uint64_t held_ms;
-	uint64_t pregreet;
-	uint64_t unknown_address;
-	uint64_t reasons[REASONS];
-	uint64_t classes[CLASSES];        /* below each bound */
-	uint64_t classes_le[CLASSES - 1]; /* up to and including each bound */
+	struct totals totals;
 	uint64_t *fine;                   /* the fine histogram's counts */
-	uint64_t longest_ms;
-	unsigned char longest_addr[16];
-	bool longest_addr_known;
-	uint64_t skipped;
-	uint64_t held_now;
-	uint64_t lost;
-	uint64_t resent;
 	sd_id128_t boot;                  /* of the last record read */
 	bool boot_seen;
 	struct table hosts;               /* struct host */
@@ -112,9 +95,9 @@ void tally_free(struct tally *tl);
 void tally_connect(struct tally *tl, struct host *h, const struct record *r);
 void tally_disconnect(struct tally *tl, struct host *h,
     const struct record *r);
-uint64_t median_ms(const struct tally *tl);
+uint64_t tally_median_ms(const struct tally *tl);
 int address_compare(const void *a, const void *b);
-void top_addresses(const struct tally *tl, struct top *t);
-void top_helos(const struct tally *tl, struct top *t);
+void tally_top_addresses(const struct tally *tl, struct top *t);
+void tally_top_helos(const struct tally *tl, struct top *t);
 
 #endif

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "../../number.h"
+#include "../../report/figures.h"
 #include "../../report/output.h"
 #include "../../report/record.h"
 #include "../../report/timestamp.h"
