@@ -28,7 +28,6 @@ enum output { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_PROMETHEUS, OUTPUT_ADDRESSES,
 
 struct options {
 	enum output output;
-	bool output_set;
 	uint64_t since_usec;      /* included */
 	uint64_t until_usec;      /* excluded, or NO_END */
 	bool since_set;

@@ -28,6 +28,10 @@
 /* Two days, and a partial hour at either end: longer spans go by day. */
 #define AUTO_HOURS_MAX     (2 * HOURS_PER_DAY + 1)
 
+const char *const timeline_by_names[TIMELINE_BYS] = {
+	[BY_HOUR] = "hour", [BY_DAY] = "day",
+};
+
 /*
  * Hours are counted where local hours begin.  Every zone's offset is a whole
  * number of hours plus a fixed part (India's half hour), so one phase taken
@@ -214,5 +218,5 @@ intervals_most(const struct intervals *in)
 const char *
 intervals_unit(const struct intervals *in)
 {
-	return in->by == BY_DAY ? "day" : "hour";
+	return timeline_by_names[in->by];
 }

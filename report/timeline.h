@@ -18,8 +18,10 @@
 
 struct options;
 
-/* What one interval of the timeline is: --by. */
+/* What one interval of the timeline is: --by, which takes their names. */
 enum timeline_by { BY_AUTO, BY_HOUR, BY_DAY };
+#define TIMELINE_BYS       (BY_DAY + 1)
+extern const char *const timeline_by_names[TIMELINE_BYS]; /* NULL: BY_AUTO */
 
 /* Sessions that ended in one interval of time, and their hold time. */
 struct interval {
