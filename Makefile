@@ -44,13 +44,17 @@ tarpit: $(TARPIT_SOURCES)
 	$(BUILD_$(STATIC)) -o $@ tarpit.c $(LIBS_$(STATIC))
 
 # Reads the records back through sd-journal: always against libsystemd.
-# report/report.h says which file does what.
+# report/main.c says which file does what; each part has its header.
 REPORT_PARTS = report/journal.c report/record.c report/table.c \
-    report/tally.c report/timeline.c report/time.c report/format.c \
-    report/text.c report/json.c report/prometheus.c report/addresses.c \
-    report/html.c report/export.c report/file.c report/hosts.c report/util.c
+    report/tally.c report/figures.c report/timeline.c report/timestamp.c \
+    report/format.c report/text.c report/json.c report/prometheus.c \
+    report/addresses.c report/html.c report/export.c report/file.c \
+    report/hosts.c report/util.c
 REPORT_SOURCES = report/main.c $(REPORT_PARTS)
-REPORT_HEADERS = report/report.h record.h number.h
+REPORT_HEADERS = report/export.h report/figures.h report/file.h \
+    report/format.h report/hosts.h report/journal.h report/options.h \
+    report/output.h report/record.h report/table.h report/tally.h \
+    report/timeline.h report/timestamp.h report/util.h record.h number.h
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
 	$(BUILD_0) -o $@ $(REPORT_SOURCES) $(LIBS_0)
 

@@ -7,6 +7,17 @@
  * grows with the distinct addresses and the sessions still open, never with
  * the number of records.
  *
+ * The parts, each with its header: the options read here (options.h); the
+ * journal opened and walked (journal.c), each entry read as a record
+ * (record.c) of a host (hosts.c) and counted (tally.c, with timeline.c and
+ * the hash tables of table.c), or counted on from --state (export.c); the
+ * figures worked out once (figures.c) and printed in one of the output
+ * formats (output.h: text.c, json.c, html.c, prometheus.c, addresses.c,
+ * with format.c's pieces of text), into a file replaced at once (file.c).
+ * timestamp.c reads --since and --until, util.c is what every part uses.
+ * What a record looks like is ../record.h's, and how a number is read
+ * ../number.h's: tarpit includes both too.
+ *
  * Copyright (C) 2026 The tarpit authors
  *
  * This program is free software: you can redistribute it and/or modify it
@@ -18,6 +29,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +38,24 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "export.h"
+#include "figures.h"
+#include "file.h"
+#include "hosts.h"
+#include "journal.h"
+#include "options.h"
+#include "output.h"
+#include "table.h"
+#include "tally.h"
+#include "timeline.h"
+#include "timestamp.h"
+#include "util.h"
+
+#define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
 
 /* The output formats, one file each: a new one is a file and a line here. */
-static void (*const printers[])(const struct options *, struct tally *) = {
+static void (*const printers[])(const struct options *,
+    const struct figures *) = {
 	[OUTPUT_TEXT] = text_print,
 	[OUTPUT_JSON] = json_print,
 	[OUTPUT_PROMETHEUS] = prometheus_print,
@@ -41,6 +68,7 @@ static void
 report_print(const struct options *o, struct tally *tl)
 {
 	struct new_file out;
+	struct figures f;
 
 	if (o->output_path != NULL) {
 		new_file_open(&out, o->output_path, 0644);
@@ -48,111 +76,315 @@ report_print(const struct options *o, struct tally *tl)
 			die(EX_OSERR, "cannot write to %s: %s", out.temp,
 			    strerror(errno));
 	}
-	printers[o->output](o, tl);
+	figures_compute(&f, tl, o);
+	printers[o->output](o, &f);
+	figures_free(&f);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EX_IOERR, "cannot write the report: %s", strerror(errno));
 	if (o->output_path != NULL)
 		new_file_commit(&out);
 }
 
+#define TIME_FORMS "a time (now, today, yesterday, -1h, '2h ago'," \
+    " 2026-12-01, '2026-12-01 10:00', @unix-seconds)"
+#define STRING_OF(n) STRING_OF_(n)
+#define STRING_OF_(n) #n
+#define HELP_INDENT "                        " /* --help's text column */
+
+/* What an option's value is, and so how it is read and described. */
+enum option_kind { KIND_SINCE, KIND_UNTIL, KIND_PATH, KIND_FILE, KIND_BY,
+    KIND_HOST, KIND_FORMAT, KIND_HELP, KIND_VERSION };
+
+/* The options of one group exclude each other. */
+enum option_group { GROUP_NONE, GROUP_JOURNAL, GROUP_FORMAT, GROUPS };
+
+/*
+ * Every option, named once, in the order --help lists them: getopt's
+ * arrays, --help and its synopsis, the unknown-option message, the groups
+ * that exclude each other and the check of each value all come from here.
+ */
+static const struct option_spec {
+	const char *name;
+	const char *synopsis;     /* the value in the usage line */
+	const char *value;        /* the value in --help, or NULL: none */
+	const char *help;
+	const char *accepts;      /* what a wrong value is not */
+	size_t path;              /* KIND_PATH: its place in struct options */
+	enum option_kind kind;
+	enum option_group group;
+	enum output output;       /* KIND_FORMAT: the format */
+	char letter;              /* the short form, or 0 */
+} option_specs[] = {
+	{ .name = "since", .letter = 'S', .kind = KIND_SINCE,
+	    .synopsis = "time", .value = "TIME",
+	    .help = "window start, included (default: the journal's start)",
+	    .accepts = TIME_FORMS },
+	{ .name = "until", .letter = 'U', .kind = KIND_UNTIL,
+	    .synopsis = "time", .value = "TIME",
+	    .help = "window end, excluded (default: none)",
+	    .accepts = TIME_FORMS },
+	{ .name = "directory", .letter = 'D', .kind = KIND_PATH,
+	    .group = GROUP_JOURNAL, .synopsis = "directory", .value = "DIR",
+	    .help = "read the files in DIR and its directories (default: the\n"
+	    HELP_INDENT "system journal)",
+	    .accepts = "a directory",
+	    .path = offsetof(struct options, directory) },
+	{ .name = "file", .kind = KIND_FILE, .group = GROUP_JOURNAL,
+	    .synopsis = "file", .value = "FILE",
+	    .help = "read FILE; up to " STRING_OF(FILES_MAX) " times",
+	    .accepts = "a journal file" },
+	{ .name = "by", .kind = KIND_BY, .value = "UNIT",
+	    .help = "the timeline by hour or by day (default: by hour for\n"
+	    HELP_INDENT "up to two days, by day beyond)" },
+	{ .name = "host", .kind = KIND_HOST, .synopsis = "name", .value = "NAME",
+	    .help = "only the records of the host whose _HOSTNAME is NAME",
+	    .accepts = "a host name (1 to " STRING_OF(HOST_NAME_TEXT_MAX)
+	    " of A-Z a-z 0-9 . - _)" },
+	{ .name = "json", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "one JSON document", .output = OUTPUT_JSON },
+	{ .name = "html", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "one self-contained HTML page", .output = OUTPUT_HTML },
+	{ .name = "prometheus", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "text format for node_exporter's textfile collector",
+	    .output = OUTPUT_PROMETHEUS },
+	{ .name = "addresses", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "every address, one a line, the longest held first",
+	    .output = OUTPUT_ADDRESSES },
+	{ .name = "output", .letter = 'o', .kind = KIND_PATH,
+	    .synopsis = "file", .value = "FILE",
+	    .help = "write the report to a new file and rename it to FILE",
+	    .accepts = "a file", .path = offsetof(struct options, output_path) },
+	{ .name = "state", .kind = KIND_PATH, .synopsis = "file", .value = "FILE",
+	    .help = "with --prometheus: count on from the counts and journal\n"
+	    HELP_INDENT "cursor kept in FILE, then keep them there",
+	    .accepts = "a file", .path = offsetof(struct options, state_path) },
+	{ .name = "help", .letter = 'h', .kind = KIND_HELP,
+	    .help = "print this help and exit" },
+	{ .name = "version", .letter = 'V', .kind = KIND_VERSION,
+	    .help = "print the version and exit" },
+};
+
+#define OPTIONS (sizeof(option_specs) / sizeof(*option_specs))
+#define LONG_ONLY 256             /* getopt's value of option i: this + i */
+
+/* getopt's value for an option, and the option of a value. */
+static int
+option_value(const struct option_spec *s)
+{
+	return s->letter != 0 ? s->letter : LONG_ONLY + (int)(s - option_specs);
+}
+
+static const struct option_spec *
+option_of_value(int value)
+{
+	size_t i;
+
+	for (i = 0; i < OPTIONS; i++)
+		if (option_value(&option_specs[i]) == value)
+			return &option_specs[i];
+	return NULL;
+}
+
+/* The names --by takes, joined by sep: "hour | day", "hour or day". */
+static void
+by_names_join(char *buf, size_t size, const char *sep)
+{
+	size_t len = 0;
+	int by;
+
+	buf[0] = '\0';
+	for (by = BY_AUTO + 1; by < TIMELINE_BYS && len < size; by++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    by == BY_AUTO + 1 ? "" : sep, timeline_by_names[by]);
+}
+
+/* The option as the synopsis names it: "-S time", "--file file ...". */
+static void
+synopsis_item(char *buf, size_t size, const struct option_spec *s)
+{
+	char flag[32], names[32];
+	const char *value = s->synopsis;
+
+	if (s->kind == KIND_BY) {
+		by_names_join(names, sizeof(names), " | ");
+		value = names;
+	}
+	if (s->letter != 0)
+		snprintf(flag, sizeof(flag), "-%c", s->letter);
+	else
+		snprintf(flag, sizeof(flag), "--%s", s->name);
+	snprintf(buf, size, "%s%s%s%s", flag, value != NULL ? " " : "",
+	    value != NULL ? value : "", s->kind == KIND_FILE ? " ..." : "");
+}
+
+/* Whether an option before s is of its group, and so gave its []. */
+static bool
+group_shown(const struct option_spec *s)
+{
+	const struct option_spec *t;
+
+	for (t = option_specs; s->group != GROUP_NONE && t < s; t++)
+		if (t->group == s->group)
+			return true;
+	return false;
+}
+
+/* "[-S time]", or a group: "[-D directory | --file file ...]". */
+static void
+synopsis_group(char *buf, size_t size, const struct option_spec *s)
+{
+	char item[96];
+	const struct option_spec *t;
+	size_t len;
+
+	synopsis_item(item, sizeof(item), s);
+	len = (size_t)snprintf(buf, size, " [%s", item);
+	for (t = s + 1; s->group != GROUP_NONE && t < option_specs + OPTIONS &&
+	    len < size; t++) {
+		if (t->group != s->group)
+			continue;
+		synopsis_item(item, sizeof(item), t);
+		len += (size_t)snprintf(buf + len, size - len, " | %s", item);
+	}
+	if (len < size)
+		snprintf(buf + len, size - len, "]");
+}
+
+/* The usage lines, wrapped under "usage: tarpit-report" at 80 columns. */
+static size_t
+usage_synopsis(char *buf, size_t size)
+{
+	static const char lead[] = "usage: tarpit-report";
+	char item[128];
+	size_t i, len, column;
+	const struct option_spec *s;
+
+	len = (size_t)snprintf(buf, size, "%s", lead);
+	column = len;
+	for (i = 0; i < OPTIONS && len < size; i++) {
+		s = &option_specs[i];
+		if (s->kind == KIND_HELP || s->kind == KIND_VERSION ||
+		    group_shown(s))
+			continue;
+		synopsis_group(item, sizeof(item), s);
+		if (column + strlen(item) > 80) {
+			len += (size_t)snprintf(buf + len, size - len, "\n%*s",
+			    (int)strlen(lead), "");
+			column = strlen(lead);
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s", item);
+		column += strlen(item);
+	}
+	for (i = 0; i < OPTIONS && len < size; i++)
+		if (option_specs[i].kind == KIND_HELP ||
+		    option_specs[i].kind == KIND_VERSION)
+			len += (size_t)snprintf(buf + len, size - len,
+			    option_specs[i].kind == KIND_HELP ?
+			    "\n       tarpit-report -%c" : " | -%c",
+			    option_specs[i].letter);
+	return len;
+}
+
+/* "  -S, --since TIME      window start, ..." */
+static size_t
+usage_option(char *buf, size_t size, const struct option_spec *s)
+{
+	char flag[8] = "", name[32];
+
+	if (s->letter != 0)
+		snprintf(flag, sizeof(flag), "-%c,", s->letter);
+	snprintf(name, sizeof(name), "--%s%s%s", s->name,
+	    s->value != NULL ? " " : "", s->value != NULL ? s->value : "");
+	return (size_t)snprintf(buf, size, "  %-4s%-18s%s\n", flag, name,
+	    s->help);
+}
+
 static void __attribute__((noreturn))
 usage(void)
 {
-	printf("usage: tarpit-report [--json | --html | --prometheus |"
-	    " --addresses] [-S time] [-U time]\n"
-	    "                     [--by hour | day] [-o file] [--state file]\n"
-	    "                     [-D directory | --file file ...] [--host name]\n"
-	    "       tarpit-report -h | -V\n"
-	    "Reports what tarpit(8) caught, from its records in the journal.\n"
-	    "  -S, --since TIME      window start, included (default: the"
-	    " journal's start)\n"
-	    "  -U, --until TIME      window end, excluded (default: none)\n"
-	    "  -D, --directory DIR   read the files in DIR and its directories (default:"
-	    " the\n                        system journal)\n"
-	    "      --file FILE       read FILE; up to %d times\n"
-	    "      --by UNIT         the timeline by hour or by day (default:"
-	    " by hour for\n"
-	    "                        up to two days, by day beyond)\n"
-	    "      --host NAME       only the records of the host whose _HOSTNAME"
-	    " is NAME\n"
-	    "      --json            one JSON document\n"
-	    "      --html            one self-contained HTML page\n"
-	    "  -o, --output FILE     write the report to a new file and rename"
-	    " it to FILE\n"
-	    "      --state FILE      with --prometheus: count on from the counts"
-	    " and journal\n"
-	    "                        cursor kept in FILE, then keep them there\n"
-	    "      --prometheus      text format for node_exporter's textfile"
-	    " collector\n"
-	    "      --addresses       every address, one a line, the longest"
-	    " held first\n"
-	    "  -h, --help            print this help and exit\n"
-	    "  -V, --version         print the version and exit\n"
-	    "TIME: now, today, yesterday, tomorrow, 2026-12-01,"
-	    " '2026-12-01 10:00[:00[.5]]',\n"
-	    "  10:00, 'Tue 10:00', -SPAN, 'SPAN ago', +SPAN, 'SPAN left',"
-	    " @SPAN (since the\n"
-	    "  epoch); a date or time may end in ' UTC'.  SPAN: '1h 30min',"
-	    " 1.5h, 90 (s);\n"
-	    "  units us ms s m h d w M y and their names; see"
-	    " tarpit-report(1).\n"
-	    "The table lists the top %d addresses and HELO names; HELO names"
-	    " are exact\n"
-	    "  up to %d distinct ones, and marked ~ where they may be"
-	    " overstated.\n"
-	    "Exit status: 0 success, %d usage error, %d cannot open the"
-	    " journal,\n"
-	    "  %d out of memory, %d cannot create the output or state file,\n"
-	    "  %d cannot read the journal or write the report.\n",
-	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT,
-	    EX_OSERR, EX_CANTCREAT, EX_IOERR);
+	char text[4096];
+	size_t i, len;
+
+	len = usage_synopsis(text, sizeof(text));
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "\n"
+	    "Reports what tarpit(8) caught, from its records in the journal.\n");
+	for (i = 0; i < OPTIONS && len < sizeof(text); i++)
+		len += usage_option(text + len, sizeof(text) - len,
+		    &option_specs[i]);
+	if (len < sizeof(text))
+		snprintf(text + len, sizeof(text) - len,
+		    "TIME: now, today, yesterday, tomorrow, 2026-12-01,"
+		    " '2026-12-01 10:00[:00[.5]]',\n"
+		    "  10:00, 'Tue 10:00', -SPAN, 'SPAN ago', +SPAN, 'SPAN left',"
+		    " @SPAN (since the\n"
+		    "  epoch); a date or time may end in ' UTC'.  SPAN: '1h 30min',"
+		    " 1.5h, 90 (s);\n"
+		    "  units us ms s m h d w M y and their names; see"
+		    " tarpit-report(1).\n"
+		    "The table lists the top %d addresses and HELO names; HELO"
+		    " names are exact\n"
+		    "  up to %d distinct ones, and marked ~ where they may be"
+		    " overstated.\n"
+		    "Exit status: 0 success, %d usage error, %d cannot open the"
+		    " journal,\n"
+		    "  %d out of memory, %d cannot create the output or state"
+		    " file,\n"
+		    "  %d cannot read the journal or write the report.\n",
+		    TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT, EX_OSERR,
+		    EX_CANTCREAT, EX_IOERR);
+	fputs(text, stdout);
 	exit(EXIT_SUCCESS);
 }
 
+/* The one-line error for a wrong option value; no value is a wrong one. */
 static void __attribute__((noreturn))
-usage_error_argument(const char *option, const char *arg, const char *what)
+option_invalid(const struct option_spec *s, const char *arg)
 {
-	char text[ARGUMENT_SHOWN_MAX + 1];
+	char text[ARGUMENT_SHOWN_MAX + 1], names[32];
+	const char *accepts = s->accepts;
 
+	if (s->kind == KIND_BY) {
+		by_names_join(names, sizeof(names), " or ");
+		accepts = names;
+	}
 	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
-	die(EX_USAGE, "%s: '%s' is not %s", option, text, what);
+	die(EX_USAGE, "--%s: '%s' is not %s", s->name, text, accepts);
 }
 
-enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES, OPT_HTML,
-    OPT_BY, OPT_STATE, OPT_HOST };
-
-static const struct option long_options[] = {
-	{ "since",      required_argument, NULL, 'S' },
-	{ "until",      required_argument, NULL, 'U' },
-	{ "directory",  required_argument, NULL, 'D' },
-	{ "file",       required_argument, NULL, OPT_FILE },
-	{ "json",       no_argument,       NULL, OPT_JSON },
-	{ "prometheus", no_argument,       NULL, OPT_PROMETHEUS },
-	{ "addresses",  no_argument,       NULL, OPT_ADDRESSES },
-	{ "html",       no_argument,       NULL, OPT_HTML },
-	{ "by",         required_argument, NULL, OPT_BY },
-	{ "output",     required_argument, NULL, 'o' },
-	{ "state",      required_argument, NULL, OPT_STATE },
-	{ "host",       required_argument, NULL, OPT_HOST },
-	{ "help",       no_argument,       NULL, 'h' },
-	{ "version",    no_argument,       NULL, 'V' },
-	{ NULL,         0,                 NULL, 0 },
-};
-
-#define TIME_FORMS "a time (now, today, yesterday, -1h, '2h ago'," \
-    " 2026-12-01, '2026-12-01 10:00', @unix-seconds)"
-
-static void
-option_output(struct options *o, enum output output)
+static void __attribute__((noreturn))
+option_unknown(const char *arg)
 {
-	if (o->output_set && o->output != output)
-		die(EX_USAGE, "--json, --html, --prometheus and --addresses"
-		    " exclude each other");
-	o->output = output;
-	o->output_set = true;
+	char text[ARGUMENT_SHOWN_MAX + 1], accepted[512];
+	size_t i, len = 0;
+
+	for (i = 0; i < OPTIONS && len < sizeof(accepted); i++)
+		len += (size_t)snprintf(accepted + len, sizeof(accepted) - len,
+		    option_specs[i].letter != 0 ? "%s--%s (-%c)" : "%s--%s",
+		    i == 0 ? "" : ", ", option_specs[i].name,
+		    option_specs[i].letter);
+	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
+	die(EX_USAGE, "unknown option '%s'; accepted: %s", text, accepted);
 }
 
-#define HOST_NAME_FORM "a host name (1 to 64 of A-Z a-z 0-9 . - _)"
+/* "--json, --html, --prometheus and --addresses exclude each other" */
+static void __attribute__((noreturn))
+group_conflict(enum option_group group)
+{
+	char names[256];
+	size_t i, n = 0, members = 0, len = 0;
+
+	for (i = 0; i < OPTIONS; i++)
+		members += option_specs[i].group == group;
+	for (i = 0; i < OPTIONS && len < sizeof(names); i++) {
+		if (option_specs[i].group != group)
+			continue;
+		n++;
+		len += (size_t)snprintf(names + len, sizeof(names) - len,
+		    "%s--%s", n == 1 ? "" : n == members ? " and " : ", ",
+		    option_specs[i].name);
+	}
+	die(EX_USAGE, "%s exclude each other", names);
+}
 
 /* What a hostname can be; the journal's _HOSTNAME is one. */
 static bool
@@ -165,79 +397,52 @@ host_name_valid(const char *s)
 	    "0123456789.-_") == len;
 }
 
-static void
-options_set(struct options *o, int option, const char *arg, uint64_t now)
+static bool
+option_by(struct options *o, const char *arg)
 {
-	switch (option) {
-	case 'S':
-		if (!time_parse(arg, now, &o->since_usec))
-			usage_error_argument("--since", arg, TIME_FORMS);
-		o->since_set = true;
-		break;
-	case 'U':
-		if (!time_parse(arg, now, &o->until_usec))
-			usage_error_argument("--until", arg, TIME_FORMS);
-		break;
-	case 'D':
-		if (arg[0] == '\0')
-			usage_error_argument("--directory", arg, "a directory");
-		o->directory = arg;
-		break;
-	case OPT_FILE:
-		if (arg[0] == '\0')
-			usage_error_argument("--file", arg, "a journal file");
-		if (o->nfiles == FILES_MAX)
-			die(EX_USAGE, "--file: at most %d files", FILES_MAX);
-		o->files[o->nfiles++] = arg;
-		break;
-	case OPT_HOST:
-		if (!host_name_valid(arg))
-			usage_error_argument("--host", arg, HOST_NAME_FORM);
-		o->host = arg;
-		break;
-	case OPT_JSON:
-		option_output(o, OUTPUT_JSON);
-		break;
-	case OPT_PROMETHEUS:
-		option_output(o, OUTPUT_PROMETHEUS);
-		break;
-	case OPT_ADDRESSES:
-		option_output(o, OUTPUT_ADDRESSES);
-		break;
-	case OPT_HTML:
-		option_output(o, OUTPUT_HTML);
-		break;
-	case 'o':
-		if (arg[0] == '\0')
-			usage_error_argument("--output", arg, "a file");
-		o->output_path = arg;
-		break;
-	case OPT_STATE:
-		if (arg[0] == '\0')
-			usage_error_argument("--state", arg, "a file");
-		o->state_path = arg;
-		break;
-	case OPT_BY:
-		if (strcmp(arg, "hour") == 0)
-			o->by = BY_HOUR;
-		else if (strcmp(arg, "day") == 0)
-			o->by = BY_DAY;
-		else
-			usage_error_argument("--by", arg, "hour or day");
-		break;
-	}
+	int by;
+
+	for (by = BY_AUTO + 1; by < TIMELINE_BYS; by++)
+		if (strcmp(arg, timeline_by_names[by]) == 0) {
+			o->by = (enum timeline_by)by;
+			return true;
+		}
+	return false;
 }
 
-static void __attribute__((noreturn))
-option_unknown(const char *arg)
+/* Sets one option from its value; false when the value is not valid. */
+static bool
+option_set(struct options *o, const struct option_spec *s, const char *arg,
+    uint64_t now)
 {
-	char text[ARGUMENT_SHOWN_MAX + 1];
-
-	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
-	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
-	    " (-U), --directory (-D), --file, --by, --json, --html,"
-	    " --prometheus, --addresses, --output (-o), --state, --host,"
-	    " --help (-h), --version (-V)", text);
+	switch (s->kind) {
+	case KIND_SINCE:
+		o->since_set = true;
+		return timestamp_parse(arg, now, &o->since_usec);
+	case KIND_UNTIL:
+		return timestamp_parse(arg, now, &o->until_usec);
+	case KIND_PATH:
+		if (arg[0] == '\0')
+			return false;
+		*(const char **)(void *)((char *)o + s->path) = arg;
+		return true;
+	case KIND_FILE:
+		if (arg[0] == '\0')
+			return false;
+		if (o->nfiles == FILES_MAX)
+			die(EX_USAGE, "--%s: at most %d files", s->name,
+			    FILES_MAX);
+		o->files[o->nfiles++] = arg;
+		return true;
+	case KIND_BY:
+		return option_by(o, arg);
+	case KIND_HOST:
+		o->host = arg;
+		return host_name_valid(arg);
+	default:
+		o->output = s->output;
+		return true;
+	}
 }
 
 static void
@@ -250,8 +455,6 @@ options_check(const struct options *o, int argc, char **argv)
 		die(EX_USAGE, "unexpected argument '%s'; journal files go"
 		    " with --file", text);
 	}
-	if (o->directory != NULL && o->nfiles > 0)
-		die(EX_USAGE, "--directory and --file exclude each other");
 	if (o->since_set && o->until_usec != NO_END &&
 	    o->since_usec >= o->until_usec)
 		die(EX_USAGE, "--since: must be before --until");
@@ -265,9 +468,34 @@ options_check(const struct options *o, int argc, char **argv)
 		    " no --since or --until");
 }
 
+/* getopt's short string (":S:U:...") and long options, from the table. */
+static void
+getopt_arrays(char *shorts, struct option *longs)
+{
+	const struct option_spec *s;
+	size_t i;
+
+	*shorts++ = ':';
+	for (i = 0; i < OPTIONS; i++) {
+		s = &option_specs[i];
+		longs[i] = (struct option){ s->name, s->value != NULL ?
+		    required_argument : no_argument, NULL, option_value(s) };
+		if (s->letter == 0)
+			continue;
+		*shorts++ = s->letter;
+		if (s->value != NULL)
+			*shorts++ = ':';
+	}
+	*shorts = '\0';
+	longs[OPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 static void
 options_parse(struct options *o, int argc, char **argv)
 {
+	static char shorts[2 * OPTIONS + 2];
+	static struct option longs[OPTIONS + 1];
+	const struct option_spec *s, *given[GROUPS] = { NULL };
 	char flag[3] = "-?";
 	struct timespec ts;
 	uint64_t now;
@@ -278,28 +506,29 @@ options_parse(struct options *o, int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (uint64_t)ts.tv_sec * USEC_PER_SEC +
 	    (uint64_t)ts.tv_nsec / 1000;
+	getopt_arrays(shorts, longs);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":S:U:D:o:hV", long_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage();
-		case 'V':
-			printf("tarpit-report " REPORT_VERSION "\n");
-			exit(EXIT_SUCCESS);
-		case ':':
-			/* No value is a wrong value: the same one-line error. */
-			options_set(o, optopt, "", now);
-			break;
-		case '?':
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		s = option_of_value(c == ':' ? optopt : c);
+		if (s == NULL) {
 			/* A long option has no one-letter name to show. */
 			flag[1] = (char)optopt;
-			option_unknown(optopt > 0 && optopt < OPT_FILE ? flag :
+			option_unknown(optopt > 0 && optopt < LONG_ONLY ? flag :
 			    argv[optind - 1]);
-		default:
-			options_set(o, c, optarg, now);
-			break;
 		}
+		if (s->kind == KIND_HELP)
+			usage();
+		if (s->kind == KIND_VERSION) {
+			printf("tarpit-report " REPORT_VERSION "\n");
+			exit(EXIT_SUCCESS);
+		}
+		if (!option_set(o, s, c == ':' ? "" : optarg, now))
+			option_invalid(s, c == ':' ? "" : optarg);
+		if (s->group == GROUP_NONE)
+			continue;
+		if (given[s->group] != NULL && given[s->group] != s)
+			group_conflict(s->group);
+		given[s->group] = s;
 	}
 	options_check(o, argc, argv);
 }

@@ -621,17 +621,19 @@ usage_error() {
 	usage_error "--state: only with --prometheus" --json --state x
 	usage_error "--state: counts everything since its first run; no --since or --until" --prometheus --state x --since today
 	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
-	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" --jsn
-	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" -x
-	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --help (-h), --version (-V)" --json=1
+	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --host, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" --jsn
+	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --host, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" -x
+	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --host, --json, --html, --prometheus, --addresses, --output (-o), --state, --help (-h), --version (-V)" --json=1
 	usage_error "unexpected argument 'x.journal'; journal files go with --file" x.journal
 }
 
 @test "--help prints the usage with its defaults and exit codes; --version the version" {
 	run -0 --separate-stderr "$REPORT" --help
-	assert_line --index 0 'usage: tarpit-report [--json | --html | --prometheus | --addresses] [-S time] [-U time]'
-	assert_line --index 1 '                     [--by hour | day] [-o file] [--state file]'
-	assert_line --index 2 '                     [-D directory | --file file ...] [--host name]'
+	assert_line --index 0 'usage: tarpit-report [-S time] [-U time] [-D directory | --file file ...]'
+	assert_line --index 1 '                     [--by hour | day] [--host name]'
+	assert_line --index 2 '                     [--json | --html | --prometheus | --addresses] [-o file]'
+	assert_line --index 3 '                     [--state file]'
+	assert_line --index 4 '       tarpit-report -h | -V'
 	assert_line --partial 'read FILE; up to 64 times'
 	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
 	assert_line --partial 'up to 4096 distinct ones'
