@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,9 +22,15 @@
 #include "allowlist.h"
 #include "blocklist.h"
 #include "evidence.h"
+#include "file.h"
+#include "hosts.h"
 #include "listformat.h"
 #include "postfix.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
 #include "trust.h"
+#include "util.h"
 
 /* The entries read: tarpit's, the probe's and the three Postfix daemons'. */
 static const char *const identifiers[] = {

@@ -30,7 +30,8 @@
 
 #include "address.h"
 #include "allowlist.h"
-#include "report.h"
+#include "table.h"
+#include "util.h"
 
 #define USEC_PER_MIN       (60 * USEC_PER_SEC)
 #define USEC_PER_DAY       (86400 * USEC_PER_SEC)

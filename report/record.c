@@ -17,15 +17,13 @@
 
 #include "../number.h"
 #include "address.h"
-#include "report.h"
+#include "figures.h"
+#include "record.h"
 #include "trust.h"
+#include "util.h"
 
 #define REASON_TEXT_MAX    31     /* characters of an END_REASON value */
-
-const char *const reason_names[REASONS] = {
-	END_REASON_PEER_CLOSED, END_REASON_WRITE_ERROR, END_REASON_MAX_TIME,
-	END_REASON_HELO_TIMEOUT, END_REASON_QUIT, END_REASON_SIGNAL, "other",
-};
+#define REASON_OTHER       (REASONS - 1)
 
 enum seen { SEEN_MESSAGE_ID, SEEN_PID, SEEN_MACHINE, SEEN_ADDR, SEEN_PORT,
     SEEN_HELO, SEEN_PREGREET, SEEN_DURATION, SEEN_REASON, SEEN_COMM, SEEN_UNIT,

@@ -3,7 +3,7 @@
  * with its own code.  The input is lines, and each line is taken three ways:
  *   - as a journal field "NAME=value" for record_take_field(), all the lines
  *     of an input one entry, as sd-journal hands them over;
- *   - as a --since or --until argument for time_parse();
+ *   - as a --since or --until argument for timestamp_parse();
  *   - as a number for number_parse(), with 0 to 6 decimals;
  *   - as the message of each Postfix daemon the blocklist reads, for
  *     postfix_parse(), and as a line of an --allowlist file, for
@@ -28,8 +28,11 @@
 #include "../../number.h"
 #include "../../report/address.h"
 #include "../../report/allowlist.h"
+#include "../../report/figures.h"
+#include "../../report/output.h"
 #include "../../report/postfix.h"
-#include "../../report/report.h"
+#include "../../report/record.h"
+#include "../../report/timestamp.h"
 
 #define NOW_USEC  UINT64_C(1796083200000000) /* 2026-12-01 00:00:00 UTC */
 #define TEXT_MAX  4096                       /* octets of a line kept */
@@ -190,7 +193,7 @@ check_line(struct record *r, const char *line, size_t len)
 	memcpy(text, line, n);
 	text[n] = '\0';
 	check_json_string(text);
-	(void)time_parse(text, NOW_USEC, &usec);
+	(void)timestamp_parse(text, NOW_USEC, &usec);
 }
 
 int

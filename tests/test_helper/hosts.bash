@@ -1,14 +1,13 @@
 # Several hosts on a private network of their own: two tar pits (mx1, mx2) and a
 # collector, each a systemd-nspawn container booting real systemd (rig/units boot),
 # joined by a zone bridge, with the output of `make install` laid over its real paths
-# and the shipped journal configuration (units/journal/) put where the README says.
+# and the shipped journal configuration (units/journal/) put where tarpit-deploy(7) says.
 # The tar pits ship their journals with systemd-journal-upload to the collector's
 # systemd-journal-remote over HTTPS; spam bots are swaks(1) runs in a network
 # namespace of their own on the same bridge.
 # Load after test_helper/common-setup.  Call hosts_boot from setup_file and
 # hosts_teardown from teardown_file.
 
-export RIG=$BATS_TEST_DIRNAME/../rig
 # The zone's addresses exist only on its bridge, which has none on this side.
 export HOSTS_NET=10.77.0
 export HOSTS_ROLES="collector mx1 mx2"
@@ -56,7 +55,7 @@ bots() {
 
 # hosts_boot: install into a DESTDIR, make the certificates, boot the three hosts on
 # one zone, give them their addresses, then set up the collector and the tar pits as
-# the README says, and add the bots' namespace.
+# tarpit-deploy(7) says, and add the bots' namespace.
 hosts_boot() {
 	local role
 	export HOSTS_ID=$$
@@ -168,7 +167,7 @@ uploader_active() {
 }
 
 # hosts_certificates: a CA, and a key and certificate it signed for each host, with
-# its name and address, as the README's recipe makes them.
+# its name and address, as the recipe of tarpit-deploy(7) makes them.
 hosts_certificates() {
 	local pki=$HOSTS_DIR/pki role
 	mkdir -p "$pki"
@@ -340,7 +339,7 @@ local_figures() {
 }
 
 # collector_report ARGS...: tarpit-report on the collector, over its whole journal
-# directory, as the README says to run it there.
+# directory, as tarpit-deploy(7) says to run it there.
 collector_report() {
 	on collector tarpit-report --directory /var/log/journal "$@"
 }
