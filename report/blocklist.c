@@ -41,25 +41,12 @@ static const char *const message_ids[] = {
 	MESSAGE_ID_CONNECT, MESSAGE_ID_DISCONNECT, MESSAGE_ID_PROBE,
 };
 
-#define OPENED_START       1024
-
-/*
- * A session a trusted connect record opened: its process vouches for an
- * unnamed disconnect record with the same peer (see RECORD_UNNAMED).
- */
-struct opened {
-	struct link link;
-	struct session_key key;
-	unsigned char addr[16];
-	uint32_t port;
-};
-
 /* What the pass counts besides the rule's evidence. */
 struct pass {
 	struct evidence e;
 	uint64_t ignored[CLAIMS];
 	const char *host;         /* --host: only its tarpit records */
-	struct table opened;      /* struct opened */
+	struct table tarpit_uids; /* struct tarpit_uid (trust.h) */
 };
 
 /* Any entry with one of those identifiers or message ids. */
@@ -141,46 +128,18 @@ machine_read(sd_journal *j)
 	return machine;
 }
 
-/*
- * Whether the record is one of a session a trusted connect opened, which
- * it closes; a connect record opens one.
- */
-static bool
-opened_vouches(struct pass *p, const struct record *r)
-{
-	struct session_key k;
-	struct opened *o;
-	uint32_t hash;
-
-	if (r->pid == 0)
-		return false;
-	session_key_of(&k, r);
-	hash = hash_bytes(&k, sizeof(k));
-	o = (struct opened *)table_find(&p->opened, &k, hash);
-	if (!r->disconnect) {
-		if (o == NULL)
-			o = (struct opened *)table_add(&p->opened, &k, hash);
-		memcpy(o->addr, r->addr, sizeof(o->addr));
-		o->port = r->port;
-		return true;
-	}
-	if (o == NULL || memcmp(o->addr, r->addr, sizeof(o->addr)) != 0 ||
-	    o->port != r->port)
-		return false;
-	table_remove(&p->opened, &o->link);
-	return true;
-}
-
 /* A tarpit record the rule may read: trusted, or vouched for. */
 static bool
 record_take(struct pass *p, sd_journal *j, struct record *r)
 {
 	switch (record_read(j, r)) {
 	case RECORD_WHOLE:
-		(void)opened_vouches(p, r);
+		tarpit_uid_note(&p->tarpit_uids, r->machine, r->stamp.boot,
+		    r->uid);
 		return true;
 	case RECORD_UNNAMED:
-		if (r->disconnect && opened_vouches(p, r))
+		if (tarpit_uid_is(&p->tarpit_uids, r->machine, r->stamp.boot,
+		    r->uid))
 			return true;
 		p->ignored[CLAIMED_TARPIT]++;
 		return false;
@@ -320,9 +279,7 @@ blocklist_report(sd_journal *j, const struct options *o)
 	memset(&p, 0, sizeof(p));
 	evidence_init(&p.e, o->until_usec != NO_END ? o->until_usec :
 	    clock_now(), o->expire_usec);
-	table_init(&p.opened, sizeof(struct opened),
-	    offsetof(struct opened, key), sizeof(struct session_key),
-	    OPENED_START);
+	tarpit_uids_init(&p.tarpit_uids);
 	p.host = o->host;
 	if (o->allowlist_path != NULL)
 		allowlist_read(&allow, o->allowlist_path);
@@ -338,6 +295,6 @@ blocklist_report(sd_journal *j, const struct options *o)
 	output_end(o->output_path, &out);
 	free(v);
 	allowlist_free(&allow);
-	table_free(&p.opened);
+	table_free(&p.tarpit_uids);
 	evidence_free(&p.e);
 }

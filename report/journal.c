@@ -180,6 +180,7 @@ journal_match_records(sd_journal *j)
 uint64_t
 journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 {
+	enum record_kind kind;
 	struct record r;
 	uint64_t usec, entries = 0;
 	int n;
@@ -194,18 +195,16 @@ journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 			continue;
 		if (usec >= o->until_usec)
 			break;
-		switch (record_read(j, &r)) {
+		switch (kind = record_read(j, &r)) {
 		case RECORD_WHOLE:
-			journal_take(tl, j, &r);
-			break;
-		case RECORD_MALFORMED:
-			tl->totals.skipped++;
-			break;
 		case RECORD_UNNAMED:
-			if (r.disconnect && tally_session_open(tl, &r))
+			if (tally_vouched(tl, &r, kind == RECORD_WHOLE))
 				journal_take(tl, j, &r);
 			else
 				tl->totals.ignored++;
+			break;
+		case RECORD_MALFORMED:
+			tl->totals.skipped++;
 			break;
 		case RECORD_UNTRUSTED:
 			tl->totals.ignored++;

@@ -55,13 +55,14 @@ struct record {
 	unsigned int fields;      /* SEEN_* bits */
 	bool malformed;
 	struct writer writer;     /* who journald says wrote it */
+	uint32_t uid;             /* _UID: the writer's user */
 };
 
 /*
  * RECORD_UNTRUSTED: another program wrote it (trust.h).  RECORD_UNNAMED:
- * whole, but journald could not name its writer, which had exited; a
- * disconnect record counts if a trusted connect record opened its session
- * (same boot and process), else it is ignored.
+ * whole, but journald could not name its writer, which had exited; it
+ * counts if its user is the one tarpit's named records on that host and
+ * boot show (tarpit_uid_is), else it is ignored.
  */
 enum record_kind { RECORD_WHOLE, RECORD_MALFORMED, RECORD_UNTRUSTED,
     RECORD_UNNAMED, RECORD_NONE };

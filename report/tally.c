@@ -20,6 +20,7 @@
 #include "table.h"
 #include "tally.h"
 #include "timeline.h"
+#include "trust.h"
 #include "util.h"
 
 /*
@@ -33,7 +34,7 @@
 #define FINE_BUCKETS       (EXACT_MS + \
     (DURATION_MAX_BITS - EXACT_MS_BITS) * SUB_BUCKETS)
 
-void
+static void
 session_key_of(struct session_key *k, const struct record *r)
 {
 	memset(k, 0, sizeof(*k));
@@ -163,6 +164,7 @@ tally_init(struct tally *tl)
 	    CLIENT_TEXT_MAX + 1, HELO_COUNTERS);
 	table_init(&tl->open, sizeof(struct open_session),
 	    offsetof(struct open_session, key), sizeof(struct session_key), 64);
+	tarpit_uids_init(&tl->tarpit_uids);
 	timeline_init(&tl->timeline);
 	hosts_init(tl);
 }
@@ -175,6 +177,7 @@ tally_free(struct tally *tl)
 	table_free(&tl->addresses);
 	table_free(&tl->helos);
 	table_free(&tl->open);
+	table_free(&tl->tarpit_uids);
 	timeline_free(&tl->timeline);
 	hosts_free(tl);
 }
@@ -198,16 +201,18 @@ tally_connect(struct tally *tl, struct host *h, const struct record *r)
 	s->host = host_index(tl, h);
 }
 
-/* Whether a trusted connect record of the record's process is still open. */
+/*
+ * A named record teaches its host's tarpit user; an unnamed one counts if
+ * it is of that user (trust.h).
+ */
 bool
-tally_session_open(const struct tally *tl, const struct record *r)
+tally_vouched(struct tally *tl, const struct record *r, bool named)
 {
-	struct session_key k;
-
-	if (r->pid == 0)
-		return false;
-	session_key_of(&k, r);
-	return table_find(&tl->open, &k, hash_bytes(&k, sizeof(k))) != NULL;
+	if (named)
+		tarpit_uid_note(&tl->tarpit_uids, r->machine, r->stamp.boot,
+		    r->uid);
+	return named || tarpit_uid_is(&tl->tarpit_uids, r->machine,
+	    r->stamp.boot, r->uid);
 }
 
 void

@@ -81,6 +81,7 @@ struct tally {
 	struct table helos;
 	uint32_t helo_heap[HELO_COUNTERS];
 	struct table open;
+	struct table tarpit_uids;         /* struct tarpit_uid (trust.h) */
 	struct timeline timeline;
 };
 
@@ -95,8 +96,7 @@ void tally_free(struct tally *tl);
 void tally_connect(struct tally *tl, struct host *h, const struct record *r);
 void tally_disconnect(struct tally *tl, struct host *h,
     const struct record *r);
-bool tally_session_open(const struct tally *tl, const struct record *r);
-void session_key_of(struct session_key *k, const struct record *r);
+bool tally_vouched(struct tally *tl, const struct record *r, bool named);
 uint64_t tally_median_ms(const struct tally *tl);
 int address_compare(const void *a, const void *b);
 void tally_top_addresses(const struct tally *tl, struct top *t);

@@ -18,9 +18,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <systemd/sd-id128.h>
+
+#include "table.h"
 
 #define COMM_FIELD         "_COMM"
 #define UNIT_FIELD         "_SYSTEMD_UNIT"
+#define UID_FIELD          "_UID"
 
 /* Which program an entry must come from. */
 enum writer_kind { WRITER_TARPIT, WRITER_PROBE, WRITER_POSTFIX };
@@ -47,5 +53,27 @@ void writer_take_unit(struct writer *w, enum writer_kind kind,
     const char *value, size_t len);
 bool writer_trusted(const struct writer *w);
 enum trust writer_judge(const struct writer *w);
+
+/*
+ * The user tarpit ran as on each host and boot, from its named records:
+ * an unnamed record of that user there is tarpit's too.  _UID comes from
+ * the kernel with the message, so journald has it even when the writer is
+ * gone; to forge one a program must run as tarpit's user (the shipped
+ * unit's own "tarpit") or as root.
+ */
+struct tarpit_uid {
+	struct link link;
+	struct {
+		sd_id128_t machine;
+		sd_id128_t boot;
+	} key;
+	uint32_t uid;
+};
+
+void tarpit_uids_init(struct table *t);
+void tarpit_uid_note(struct table *t, sd_id128_t machine, sd_id128_t boot,
+    uint32_t uid);
+bool tarpit_uid_is(const struct table *t, sd_id128_t machine,
+    sd_id128_t boot, uint32_t uid);
 
 #endif

@@ -225,23 +225,23 @@ EOF
 	assert_line 'tarpit_report_ignored_records_total 4'
 }
 
-@test "a record journald could not name the writer of counts only as the disconnect of a session its process's trusted connect record opened" {
+@test "a record journald could not name the writer of counts only if its user is the one tarpit's named records there show" {
 	# journald reads the name from /proc: a writer that has exited has none
 	connect 100 301 192.0.2.1 4000
 	COMM=- disconnect 101 301 192.0.2.1 4000 1.000 peer-closed 1
-	COMM=- disconnect 111 302 192.0.2.2 4000 1.000 peer-closed 1
-	connect 120 303 192.0.2.3 4000
-	COMM=- disconnect 121 303 192.0.2.33 4000 1.000 peer-closed 1
+	COMM=- WRITER_UID=1000 disconnect 111 302 192.0.2.2 4000 1.000 peer-closed 1
 	COMM=- connect 130 304 192.0.2.4 4000
 	COMM=- disconnect 131 304 192.0.2.4 4000 1.000 peer-closed 1
+	# another boot of the host, where no named record has shown tarpit's user yet
+	BOOT=$BOOT_B COMM=- disconnect 140 305 192.0.2.5 4000 1.000 peer-closed 1
 	journal_build
 	run -0 blocklist postfix
-	assert_line --index 0 --partial ': 4 tarpit records, 0 probe records'
-	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --partial ': 2 tarpit records, 0 probe records'
+	assert_equal "${#lines[@]}" 3
 	assert_line --index 1 --regexp $'^192\\.0\\.2\\.1\t'
-	# the report takes the process's word alone; the list wants the same peer too
+	assert_line --index 2 --regexp $'^192\\.0\\.2\\.4\t'
 	run -0 report --json
-	assert_json 'd["sessions"], d["ignored_records"], d["still_held"]' '[2, 3, 0]'
+	assert_json 'd["sessions"], d["ignored_records"], d["still_held"]' '[2, 2, 0]'
 }
 
 @test "each format is taken by its consumer: postmap for both tables, rbldnsd answering dig, nft -f in a network namespace of its own" {
