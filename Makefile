@@ -29,12 +29,9 @@ STATIC = 0
 MUSL_CC = musl-gcc
 # musl has no kernel headers of its own; the seccomp filter needs <linux/*>.
 KERNEL_HEADERS = -idirafter /usr/include -idirafter /usr/include/`$(CC) -print-multiarch`
-# Each build first checks that its Debian packages are there and, if not, says
-# in one line which are missing (tools/install-deps; CHECK_DEPS=: skips it).
-CHECK_DEPS = tools/install-deps --check
-BUILD_0 = $(CHECK_DEPS) build && $(CC) $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) $(LDFLAGS)
+BUILD_0 = $(CC) $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) $(LDFLAGS)
 LIBS_0 = $(SYSTEMD_LIBS) $(LDLIBS)
-BUILD_1 = $(CHECK_DEPS) static && $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL \
+BUILD_1 = $(MUSL_CC) $(CPPFLAGS) -DTARPIT_NATIVE_JOURNAL \
     $(KERNEL_HEADERS) $(CFLAGS) $(LDFLAGS) -static -no-pie
 LIBS_1 = $(LDLIBS)
 
@@ -53,17 +50,21 @@ tarpit-probe: $(PROBE_SOURCES)
 	$(BUILD_0) -o $@ probe.c $(LIBS_0)
 
 # Reads the records back through sd-journal: always against libsystemd.
-# report/report.h says which file does what.
+# report/main.c says which file does what; each part has its header.
 REPORT_PARTS = report/journal.c report/record.c report/table.c \
-    report/tally.c report/timeline.c report/time.c report/format.c \
-    report/text.c report/json.c report/prometheus.c report/addresses.c \
-    report/html.c report/export.c report/file.c report/hosts.c report/util.c \
-    $(BLOCKLIST_PARTS)
+    report/tally.c report/figures.c report/timeline.c report/timestamp.c \
+    report/format.c report/text.c report/json.c report/prometheus.c \
+    report/addresses.c report/html.c report/export.c report/file.c \
+    report/hosts.c report/util.c $(BLOCKLIST_PARTS)
 # --blocklist: the rule and what it reads, each part with its header.
 BLOCKLIST_PARTS = report/address.c report/trust.c report/postfix.c \
     report/allowlist.c report/evidence.c report/listformat.c report/blocklist.c
 REPORT_SOURCES = report/main.c $(REPORT_PARTS)
-REPORT_HEADERS = report/report.h record.h number.h $(BLOCKLIST_PARTS:.c=.h)
+REPORT_HEADERS = report/export.h report/figures.h report/file.h \
+    report/format.h report/hosts.h report/journal.h report/options.h \
+    report/output.h report/record.h report/table.h report/tally.h \
+    report/timeline.h report/timestamp.h report/util.h record.h number.h \
+    $(BLOCKLIST_PARTS:.c=.h)
 tarpit-report: $(REPORT_SOURCES) $(REPORT_HEADERS)
 	$(BUILD_0) -o $@ $(REPORT_SOURCES) $(LIBS_0)
 
@@ -72,7 +73,8 @@ tarpit-static: $(TARPIT_SOURCES)
 	$(BUILD_1) -o $@ tarpit.c $(LIBS_1)
 
 # Installs (as root) the Debian packages that the build and the tests need:
-# DEPS=build, static, install, demo or check (tools/install-deps).
+# DEPS=build, static, install, demo or check (tools/install-deps).  Only deps,
+# demo, check and the benchmarks install packages; a build never looks.
 DEPS = check
 deps:
 	tools/install-deps $(DEPS)
@@ -203,8 +205,8 @@ TIDY_CHECKS = -*,bugprone-*,clang-analyzer-*,cert-*,\
 # One file at a time: clang-tidy 14 given both mixes up their two die().
 SOURCES = tarpit.c probe.c $(REPORT_SOURCES)
 lint:
-	@$(CHECK_DEPS) check
-	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1 man/tarpit-probe.8
+	mandoc -Tlint -Wwarning man/tarpit.8 man/tarpit-report.1 man/tarpit-deploy.7 \
+	    man/tarpit-probe.8
 	for f in $(SOURCES); do \
 	    $(CC) -fanalyzer -Werror $(CPPFLAGS) $(CFLAGS) $(SYSTEMD_CFLAGS) \
 	        -c -o /dev/null $$f || exit 1; \
@@ -256,8 +258,8 @@ bench-hardening:
 	$(MAKE) tarpit bench/floor
 	python3 bench/bench.py --hardening -n 400 --serial 50
 # How long real SMTP clients and MTAs stay held, each with its default
-# timeouts, with and without the greeting wait (bench/clients.py; README,
-# "Held until the client gives up").  Root; about 20 minutes.
+# timeouts, with and without the greeting wait (bench/clients.py;
+# bench/README.md, "Real clients").  Root; about 20 minutes.
 CLIENTS_MAX_TIME = 900
 bench-clients:
 	bench/install-client-deps
@@ -269,26 +271,28 @@ bench-smoke: tarpit tarpit-static bench/floor
 	    --cpu-pair-window 2 --settle 1 --strict
 	python3 bench/bench.py --flood 20/1 --builds tarpit --flood-timeout 30 --strict
 
-# The packages are checked first, before the build, so that one line names
-# all that is missing: UNITDIR and SYSUSERSDIR come from systemd's pkg-config.
 # Opt-in, like tarpit-sandbox.conf: the journal shipping configuration of a tar
-# pit host and of the collector (README, "Many MX hosts").
+# pit host and of the collector (tarpit-deploy(7), MANY MX HOSTS).
 JOURNAL_CONFIG = upload.conf upload-retry.conf remote.conf remote-allow.conf
 # Opt-in too, each pair off until its timer is enabled: the probe of the higher
 # MX hosts, on a tar pit host, and the blocklist's refresh (tarpit-report(1)).
 OPT_IN_UNITS = tarpit-probe.service tarpit-probe.timer \
     tarpit-blocklist.service tarpit-blocklist.timer
 
-install:
-	@$(CHECK_DEPS) install
-	$(MAKE) all
+# UNITDIR and SYSUSERSDIR come from systemd's pkg-config file: without it they
+# would be empty and the units would land in DESTDIR's root.
+install: all
+	@[ -n "$(UNITDIR)" ] && [ -n "$(SYSUSERSDIR)" ] || { echo "tarpit: pkg-config" \
+	    "does not know systemd, which says where units go; install it with:" \
+	    "make deps DEPS=install, or set UNITDIR and SYSUSERSDIR" >&2; exit 1; }
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(REPORT_BINDIR)
-	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1
+	mkdir -p $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 tarpit $(DESTDIR)$(BINDIR)/tarpit
 	install -m 644 man/tarpit.8 $(DESTDIR)$(MANDIR)/man8/tarpit.8
 	install -m 755 tarpit-report $(DESTDIR)$(REPORT_BINDIR)/tarpit-report
 	install -m 644 man/tarpit-report.1 $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
+	install -m 644 man/tarpit-deploy.7 $(DESTDIR)$(MANDIR)/man7/tarpit-deploy.7
 	install -m 755 tarpit-probe $(DESTDIR)$(BINDIR)/tarpit-probe
 	install -m 644 man/tarpit-probe.8 $(DESTDIR)$(MANDIR)/man8/tarpit-probe.8
 	install -m 644 units/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit.socket
@@ -332,6 +336,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tarpit $(DESTDIR)$(MANDIR)/man8/tarpit.8
 	rm -f $(DESTDIR)$(REPORT_BINDIR)/tarpit-report \
 	    $(DESTDIR)$(MANDIR)/man1/tarpit-report.1
+	rm -f $(DESTDIR)$(MANDIR)/man7/tarpit-deploy.7
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit.socket $(DESTDIR)$(UNITDIR)/tarpit@.service
 	rm -f $(DESTDIR)$(UNITDIR)/tarpit-metrics.service \
 	    $(DESTDIR)$(UNITDIR)/tarpit-metrics.timer

@@ -218,7 +218,7 @@ connect_by(const struct addrinfo *ai, uint64_t deadline, struct outcome *o)
 static bool
 greeting_read(int fd, uint64_t deadline, struct outcome *o)
 {
-	char buf[GREETING_MAX + 1];
+	char buf[GREETING_MAX + 1] = "";
 	size_t len = 0, line = 0;
 	struct pollfd p = { fd, POLLIN, 0 };
 	ssize_t n;
@@ -365,7 +365,7 @@ shown(const char *arg)
 	static char text[65];
 	size_t i;
 
-	for (i = 0; arg[i] != '\0' && i < sizeof(text) - 1; i++)
+	for (i = 0; i < sizeof(text) - 1 && arg[i] != '\0'; i++)
 		text[i] = arg[i] > 0x20 && arg[i] < 0x7f ? arg[i] : '?';
 	text[i] = '\0';
 	return text;

@@ -48,9 +48,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-CLIENT = os.path.join(HERE, "client.py")
-# The helpers tests/ uses too, one a real component: cgroup, nspawn, units, xinetd.
+# The helpers tests/ uses too, one a real component: cgroup, nspawn, units, xinetd,
+# the launcher, and the client.
 RIG = os.path.join(REPO, "rig")
+CLIENT = os.path.join(RIG, "client")
 PORT = 2525
 HOST = "127.0.0.1"
 T0 = time.monotonic()
@@ -207,7 +208,7 @@ class Launcher:
     port = PORT
 
     def client(self, args):
-        """The command that runs client.py with ARGS on the launcher's network."""
+        """The command that runs rig/client with ARGS on the launcher's network."""
         return self.net_prefix() + [sys.executable, CLIENT] + args
 
     def sessions(self):
@@ -231,22 +232,19 @@ class SocketActivate(Launcher):
     def start(self, bench, build):
         self.comm = build
         self.group = bench.group("%s-%s" % (self.name, build))
-        self.log = os.path.join(bench.dir, "sa-%s.log" % build)
+        self.dir = os.path.join(bench.dir, "sa-" + build)
         # as root, as a plain inetd line starts it: tarpit drops to nobody itself
-        script = ("ip link set lo up && exec systemd-socket-activate --inetd -a -l %s:%d "
-                  "\"$@\"" % (HOST, self.port))
-        with open(self.log, "w") as out:
-            self.proc = subprocess.Popen(self.group.exec_prefix() + [
-                "unshare", "-n", "--", "sh", "-c", script, "sh", bench.binary(build)],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=out)
-        if not wait_until(10, lambda: "Listening on" in read(self.log)):
-            raise RuntimeError("systemd-socket-activate did not start: " + read(self.log))
+        self.proc = subprocess.Popen(self.group.exec_prefix() + [
+            RIG + "/activate", "serve", self.dir, "%s:%d" % (HOST, self.port),
+            "--private-network", bench.binary(build)], stdin=subprocess.DEVNULL)
+        run([RIG + "/activate", "ready", self.dir])
 
     def net_prefix(self):
-        return ["nsenter", "-t", str(self.proc.pid), "-n", "--"]
+        return [RIG + "/activate", "net", self.dir]
 
     def stop(self):
-        stop_process(self.proc, 5)
+        run([RIG + "/activate", "stop", self.dir], check=False)
+        self.proc.wait(5)
         self.group.remove()
 
 

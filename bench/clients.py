@@ -4,11 +4,11 @@
 usage: clients.py [--max-time S] [--delay S] [--greet-wait S|default]... [--only NAME,...]
 
 For each --greet-wait given (default: 0 and tarpit's default), every client
-below gets its own tarpit under systemd-socket-activate (a real launcher, one
-process per connection), and all the clients of all the runs start at once.
+below gets its own tarpit under systemd-socket-activate (rig/activate: a real
+launcher, one process per connection), and all the clients of all the runs start at once.
 Each sends one message with its own default timeouts: the recipes are the
-test suite's, tests/test_helper/clients/ and, for the MTAs, which relay one
-real message through a container of their own, tests/test_helper/mta/.  When
+test suite's, rig/clients/ and, for the MTAs, which relay one
+real message through a container of their own, rig/mta.  When
 all have ended, one table per run: the client, its version, its timer, how
 long tarpit held it and how the session ended (both from tarpit's own
 disconnect record), what the client reported, whether the HELO was logged,
@@ -27,8 +27,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HELPERS = os.path.join(ROOT, "tests", "test_helper")
-RECIPES = os.path.join(HELPERS, "clients")
+RIG = os.path.join(ROOT, "rig")
+ACTIVATE = os.path.join(RIG, "activate")
+RECIPES = os.path.join(RIG, "clients")
 NODE_PATH = os.path.join(ROOT, "bench", "node", "node_modules")
 JARS = "/usr/share/java/jakarta-mail.jar:/usr/share/java/jakarta-activation.jar"
 MTA_MARGIN = 120  # seconds an MTA gets past --max-time to log its deferral
@@ -78,24 +79,23 @@ class Run:
     def __init__(self, label, name, timer, greet_wait, args, work):
         self.label, self.name, self.timer, self.greet_wait = label, name, timer, greet_wait
         self.port = free_port()
-        self.log = os.path.join(work, "greet-wait-%s-%s.tarpit" % (
-            greet_wait, re.sub(r"\W", "", name)))
-        self.out = self.log[:-len(".tarpit")] + ".client"
+        self.dir = os.path.join(work, "greet-wait-%s-%s" % (greet_wait, re.sub(r"\W", "", name)))
+        self.log = os.path.join(self.dir, "log")  # the launcher's, with tarpit's records
+        self.out = self.dir + ".client"
         tarpit = [os.path.join(ROOT, "tarpit"), "-t", str(args.max_time), "-l", "stderr"]
         tarpit += ["-d", str(args.delay)] if args.delay else []
         tarpit += [] if greet_wait == "default" else ["--greet-wait", greet_wait]
-        with open(self.log, "w") as log:
-            self.activator = subprocess.Popen(
-                ["systemd-socket-activate", "--inetd", "-a", "-l", "127.0.0.1:%d" % self.port]
-                + tarpit, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + 5
-        while "Listening on" not in open(self.log).read():
-            if time.monotonic() > deadline:
-                sys.exit("clients.py: systemd-socket-activate did not listen: " + self.log)
-            time.sleep(0.02)
+        self.activator = subprocess.Popen([ACTIVATE, "serve", self.dir, "127.0.0.1:%d" % self.port]
+                                          + tarpit, stdin=subprocess.DEVNULL)
+        if subprocess.run([ACTIVATE, "ready", self.dir]).returncode:
+            sys.exit("clients.py: no launcher for %s" % name)
+
+    def stop(self):
+        subprocess.run([ACTIVATE, "stop", self.dir])
+        self.activator.wait()
 
     def start(self, command, env, wait=None):
-        """A client: COMMAND HOST PORT; an MTA: mta-container MTA PORT WAIT."""
+        """A client: COMMAND HOST PORT; an MTA: rig/mta MTA PORT WAIT."""
         if wait is None:
             self.version = version_of(command, env)
             argv = command + ["127.0.0.1", str(self.port)]
@@ -182,7 +182,7 @@ def main():
             if only is None or name in only:
                 run = Run("mta", name, timer, wait, args, work)
                 runs[wait].append(run)
-                run.start([os.path.join(HELPERS, "mta-container"), mta], env,
+                run.start([os.path.join(RIG, "mta"), mta], env,
                           int(args.max_time + MTA_MARGIN))
     print("clients.py: %d clients started at %s, results in %s" % (
         sum(len(r) for r in runs.values()), started.strftime("%H:%M:%S"), work), flush=True)
@@ -196,8 +196,7 @@ def main():
             statuses[run] = run.client.wait()
     for rs in runs.values():
         for run in rs:
-            os.killpg(run.activator.pid, 15)
-            run.activator.wait()
+            run.stop()
     for wait in waits:
         table(runs[wait], statuses, wait, args, started)
 

@@ -12,24 +12,21 @@
 #define _GNU_SOURCE
 
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "report.h"
+#include "figures.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
 
-/* All addresses, the longest held first: the table is not used after. */
 void
-addresses_print(const struct options *o, struct tally *tl)
+addresses_print(const struct options *o, const struct figures *f)
 {
 	char addr[64];
 	size_t i;
 
 	(void)o;
-	qsort(tl->addresses.entries, tl->addresses.used,
-	    tl->addresses.entry_size, address_compare);
-	for (i = 0; i < tl->addresses.used; i++) {
-		address_format(addr, sizeof(addr),
-		    ((struct address *)table_entry(&tl->addresses,
-		    (uint32_t)i))->addr);
+	for (i = 0; i < f->nevery_address; i++) {
+		address_format(addr, sizeof(addr), f->every_address[i]);
 		puts(addr);
 	}
 }

@@ -20,7 +20,7 @@
 #include <sysexits.h>
 
 #include "allowlist.h"
-#include "report.h"
+#include "util.h"
 
 #define LINE_SHOWN_MAX     64     /* characters of a wrong line echoed */
 #define ALLOWLIST_LINE_MAX 4096   /* octets of a line; longer is wrong */

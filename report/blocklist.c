@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,9 +22,15 @@
 #include "allowlist.h"
 #include "blocklist.h"
 #include "evidence.h"
+#include "file.h"
+#include "hosts.h"
 #include "listformat.h"
 #include "postfix.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
 #include "trust.h"
+#include "util.h"
 
 /* The entries read: tarpit's, the probe's and the three Postfix daemons'. */
 static const char *const identifiers[] = {
@@ -39,6 +46,7 @@ struct pass {
 	struct evidence e;
 	uint64_t ignored[CLAIMS];
 	const char *host;         /* --host: only its tarpit records */
+	struct table tarpit_uids; /* struct tarpit_uid (trust.h) */
 };
 
 /* Any entry with one of those identifiers or message ids. */
@@ -120,6 +128,29 @@ machine_read(sd_journal *j)
 	return machine;
 }
 
+/* A tarpit record the rule may read: trusted, or vouched for. */
+static bool
+record_take(struct pass *p, sd_journal *j, struct record *r)
+{
+	switch (record_read(j, r)) {
+	case RECORD_WHOLE:
+		tarpit_uid_note(&p->tarpit_uids, r->machine, r->stamp.boot,
+		    r->uid);
+		return true;
+	case RECORD_UNNAMED:
+		if (tarpit_uid_is(&p->tarpit_uids, r->machine, r->stamp.boot,
+		    r->uid))
+			return true;
+		p->ignored[CLAIMED_TARPIT]++;
+		return false;
+	case RECORD_UNTRUSTED:
+		p->ignored[CLAIMED_TARPIT]++;
+		return false;
+	default:
+		return false;
+	}
+}
+
 /*
  * A session: its start may list it if the higher MX hosts were up then;
  * a pregreet lists it from when that was logged, at the session's end.
@@ -129,15 +160,8 @@ take_record(struct pass *p, sd_journal *j, uint64_t at)
 {
 	struct record r;
 
-	switch (record_read(j, &r)) {
-	case RECORD_UNTRUSTED:
-		p->ignored[CLAIMED_TARPIT]++;
+	if (!record_take(p, j, &r))
 		return;
-	case RECORD_WHOLE:
-		break;
-	default:
-		return;
-	}
 	if (!r.addr_known || (p->host != NULL &&
 	    !field_is(j, HOSTNAME_FIELD, p->host)))
 		return;
@@ -255,6 +279,7 @@ blocklist_report(sd_journal *j, const struct options *o)
 	memset(&p, 0, sizeof(p));
 	evidence_init(&p.e, o->until_usec != NO_END ? o->until_usec :
 	    clock_now(), o->expire_usec);
+	tarpit_uids_init(&p.tarpit_uids);
 	p.host = o->host;
 	if (o->allowlist_path != NULL)
 		allowlist_read(&allow, o->allowlist_path);
@@ -270,5 +295,6 @@ blocklist_report(sd_journal *j, const struct options *o)
 	output_end(o->output_path, &out);
 	free(v);
 	allowlist_free(&allow);
+	table_free(&p.tarpit_uids);
 	evidence_free(&p.e);
 }

@@ -15,7 +15,7 @@
 
 #include <systemd/sd-journal.h>
 
-#include "report.h"
+#include "options.h"
 
 void blocklist_report(sd_journal *j, const struct options *o);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "evidence.h"
+#include "util.h"
 
 #define MXS_START          8
 #define SIGHTINGS_START    1024

@@ -30,14 +30,15 @@
 
 #include "address.h"
 #include "allowlist.h"
-#include "report.h"
+#include "table.h"
+#include "util.h"
 
 #define USEC_PER_MIN       (60 * USEC_PER_SEC)
 #define USEC_PER_DAY       (86400 * USEC_PER_SEC)
 #define UP_WINDOW          (5 * USEC_PER_MIN)   /* a connection before, after */
 #define PROBE_WINDOW       (2 * USEC_PER_MIN)   /* a failed probe, either side */
 #define SEEN_BEFORE        (30 * USEC_PER_DAY)  /* a sighting before, as spamd */
-#define EXPIRE_DEFAULT     (24 * 3600 * USEC_PER_SEC)  /* --expire, as spamd */
+#define EXPIRE_DEFAULT     USEC_PER_DAY         /* --expire: 24 h, as spamd */
 /* Connections of one MX closer than this are kept as one. */
 #define CONNECT_GRAIN      USEC_PER_SEC
 

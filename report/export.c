@@ -40,7 +40,14 @@
 #include <sysexits.h>
 
 #include "../number.h"
-#include "report.h"
+#include "export.h"
+#include "figures.h"
+#include "file.h"
+#include "journal.h"
+#include "options.h"
+#include "table.h"
+#include "tally.h"
+#include "util.h"
 
 /* 2: totals gained IGNORED; a state of 1 is foreign, so one full count. */
 #define STATE_HEADER       "tarpit-report-state 2"
@@ -179,6 +186,7 @@ state_parse_cursor(const char **p, const char *end, char **cursor)
 static bool
 state_parse_totals(const char **p, const char *end, struct tally *tl)
 {
+	struct totals *t = &tl->totals;
 	struct line l;
 	uint64_t v[STATE_TOTALS];
 	bool set;
@@ -188,43 +196,43 @@ state_parse_totals(const char **p, const char *end, struct tally *tl)
 	    !state_line(p, end, "totals", &l) ||
 	    !line_numbers(&l, v, STATE_TOTALS) ||
 	    !state_line(p, end, "longest", &l) ||
-	    !line_bytes(&l, tl->longest_addr, &set) || l.p != l.end)
+	    !line_bytes(&l, t->longest_addr, &set) || l.p != l.end)
 		return false;
-	tl->sessions = v[0];
-	tl->held_ms = v[1];
-	tl->pregreet = v[2];
-	tl->unknown_address = v[3];
-	tl->skipped = v[4];
-	tl->lost = v[5];
-	tl->longest_ms = v[6];
-	tl->untrusted = v[7];
-	tl->longest_addr_known = set;
+	t->sessions = v[0];
+	t->held_ms = v[1];
+	t->pregreet = v[2];
+	t->unknown_address = v[3];
+	t->skipped = v[4];
+	t->lost = v[5];
+	t->longest_ms = v[6];
+	t->ignored = v[7];
+	t->longest_addr_known = set;
 	return state_line(p, end, "reasons", &l) &&
-	    line_numbers(&l, tl->reasons, REASONS) &&
+	    line_numbers(&l, t->reasons, REASONS) &&
 	    state_line(p, end, "classes", &l) &&
-	    line_numbers(&l, tl->classes, CLASSES) &&
+	    line_numbers(&l, t->classes, CLASSES) &&
 	    state_line(p, end, "classes_le", &l) &&
-	    line_numbers(&l, tl->classes_le, CLASS_BOUNDS);
+	    line_numbers(&l, t->classes_le, CLASS_BOUNDS);
 }
 
 /* What was counted must add up: sessions are in one reason, one class. */
 static bool
-state_consistent(const struct tally *tl)
+state_consistent(const struct totals *t)
 {
 	uint64_t reasons = 0, classes = 0;
 	size_t i;
 
 	for (i = 0; i < REASONS; i++)
-		reasons += tl->reasons[i];
+		reasons += t->reasons[i];
 	for (i = 0; i < CLASSES; i++)
-		classes += tl->classes[i];
+		classes += t->classes[i];
 	for (i = 1; i < CLASS_BOUNDS; i++)
-		if (tl->classes_le[i] < tl->classes_le[i - 1])
+		if (t->classes_le[i] < t->classes_le[i - 1])
 			return false;
-	return reasons == tl->sessions && classes == tl->sessions &&
-	    tl->classes_le[CLASS_BOUNDS - 1] <= tl->sessions &&
-	    tl->pregreet <= tl->sessions &&
-	    tl->unknown_address <= tl->sessions;
+	return reasons == t->sessions && classes == t->sessions &&
+	    t->classes_le[CLASS_BOUNDS - 1] <= t->sessions &&
+	    t->pregreet <= t->sessions &&
+	    t->unknown_address <= t->sessions;
 }
 
 static bool
@@ -284,7 +292,8 @@ state_parse(const char *text, size_t len, struct tally *tl, char **cursor)
 	if (why != NULL)
 		return why;
 	if (!state_parse_cursor(&p, end, cursor) ||
-	    !state_parse_totals(&p, end, tl) || !state_consistent(tl) ||
+	    !state_parse_totals(&p, end, tl) ||
+	    !state_consistent(&tl->totals) ||
 	    !state_parse_open(&p, end, tl) || p != end)
 		return "a line is malformed";
 	return NULL;
@@ -373,9 +382,9 @@ print_numbers(FILE *f, const char *key, const uint64_t *v, size_t n)
 static void
 state_print(FILE *f, const struct tally *tl, const char *cursor)
 {
-	uint64_t totals[STATE_TOTALS] = { tl->sessions, tl->held_ms,
-	    tl->pregreet, tl->unknown_address, tl->skipped, tl->lost,
-	    tl->longest_ms, tl->untrusted };
+	const struct totals *t = &tl->totals;
+	uint64_t totals[STATE_TOTALS] = { t->sessions, t->held_ms, t->pregreet,
+	    t->unknown_address, t->skipped, t->lost, t->longest_ms, t->ignored };
 	size_t i;
 
 	fprintf(f, STATE_HEADER "\ncursor %s\nboot", cursor != NULL ? cursor :
@@ -383,10 +392,10 @@ state_print(FILE *f, const struct tally *tl, const char *cursor)
 	print_bytes(f, tl->boot.bytes, tl->boot_seen);
 	print_numbers(f, "\ntotals", totals, STATE_TOTALS);
 	fputs("longest", f);
-	print_bytes(f, tl->longest_addr, tl->longest_addr_known);
-	print_numbers(f, "\nreasons", tl->reasons, REASONS);
-	print_numbers(f, "classes", tl->classes, CLASSES);
-	print_numbers(f, "classes_le", tl->classes_le, CLASS_BOUNDS);
+	print_bytes(f, t->longest_addr, t->longest_addr_known);
+	print_numbers(f, "\nreasons", t->reasons, REASONS);
+	print_numbers(f, "classes", t->classes, CLASSES);
+	print_numbers(f, "classes_le", t->classes_le, CLASS_BOUNDS);
 	for (i = 0; i < tl->open.used; i++) {
 		const struct open_session *s = (const void *)table_entry(
 		    &tl->open, (uint32_t)i);

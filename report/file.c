@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@
 
 #include <sysexits.h>
 
-#include "report.h"
+#include "file.h"
+#include "util.h"
 
 #define TEMP_SUFFIX        ".new-XXXXXX"
 

@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "report.h"
+#include "format.h"
+#include "timeline.h"
+#include "util.h"
 
 void
 address_format(char *buf, size_t size, const unsigned char addr[16])

@@ -13,13 +13,25 @@
  */
 #define _GNU_SOURCE
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "hosts.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
+#include "util.h"
 
 #define HOSTS_START          16     /* hosts room is made for at first */
 #define HOST_ADDRESSES_START 1024   /* (host, address) pairs, likewise */
+
+/* An address a host saw, so that each host counts its distinct ones. */
+struct host_address {
+	struct link link;
+	struct {
+		uint32_t host;        /* index in the tally's hosts table */
+		unsigned char addr[16];
+	} key;
+};
 
 void
 hosts_init(struct tally *tl)
@@ -103,7 +115,7 @@ host_resent(struct host *h, const struct record *r)
 	    h->last_port != r->port ||
 	    memcmp(h->last_addr, r->addr, sizeof(r->addr)) != 0)
 		return false;
-	h->resent++;
+	h->totals.resent++;
 	return true;
 }
 
@@ -137,30 +149,5 @@ host_count_address(struct tally *tl, struct host *h,
 	if (table_find(&tl->host_addresses, &k.key, hash) != NULL)
 		return;
 	table_add(&tl->host_addresses, &k.key, hash);
-	h->addresses++;
-}
-
-static int
-host_compare(const void *a, const void *b)
-{
-	const struct host *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : memcmp(&x->machine, &y->machine,
-	    sizeof(x->machine));
-}
-
-/*
- * A copy of every host, by name: tl->hosts.count of them, for the output
- * formats to print and then free.
- */
-struct host *
-hosts_sorted(const struct tally *tl)
-{
-	struct host *out;
-
-	out = xcalloc(tl->hosts.count + 1, sizeof(*out));
-	memcpy(out, tl->hosts.entries, tl->hosts.count * sizeof(*out));
-	qsort(out, tl->hosts.count, sizeof(*out), host_compare);
-	return out;
+	h->totals.addresses++;
 }

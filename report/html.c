@@ -16,11 +16,15 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
+#include "figures.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
+#include "timeline.h"
+#include "util.h"
 
 #define AXIS_LABELS_MAX    8      /* interval labels under the timeline */
 #define BAR_PITCH          10     /* SVG units per interval, bar and gap */
@@ -240,12 +244,12 @@ html_figure_count(const char *label, const char *key, uint64_t n,
 }
 
 static void
-html_figure_hold(const char *label, const char *key, const struct tally *tl,
+html_figure_hold(const char *label, const char *key, const struct figures *f,
     uint64_t ms, const char *note)
 {
 	char value[32], shown[32];
 
-	if (tl->sessions == 0) {
+	if (f->totals.sessions == 0) {
 		html_figure(label, key, "", "&ndash;", NULL);
 		return;
 	}
@@ -255,33 +259,34 @@ html_figure_hold(const char *label, const char *key, const struct tally *tl,
 }
 
 static void
-html_print_figures(const struct tally *tl)
+html_print_figures(const struct figures *f)
 {
+	const struct totals *t = &f->totals;
 	char value[32], shown[80], addr[64];
 	char note[sizeof(addr) + sizeof(" sessions")];
 
 	fputs("<dl class=\"figures\">\n", stdout);
-	html_figure_count("Sessions", "sessions", tl->sessions, NULL);
+	html_figure_count("Sessions", "sessions", t->sessions, NULL);
 	html_figure_count("Distinct addresses", "distinct_addresses",
-	    tl->addresses.count, NULL);
-	format_seconds(value, sizeof(value), tl->held_ms);
-	format_short_hours(shown, sizeof(shown), tl->held_ms);
+	    f->addresses, NULL);
+	format_seconds(value, sizeof(value), t->held_ms);
+	format_short_hours(shown, sizeof(shown), t->held_ms);
 	html_figure("Spammer time wasted", "held_sec", value, shown, NULL);
-	html_figure_hold("Median hold", "median_hold_sec", tl, median_ms(tl),
+	html_figure_hold("Median hold", "median_hold_sec", f, f->median_ms,
 	    NULL);
-	if (tl->longest_addr_known)
-		address_format(addr, sizeof(addr), tl->longest_addr);
+	if (t->longest_addr_known)
+		address_format(addr, sizeof(addr), t->longest_addr);
 	else
 		strcpy(addr, "unknown address");
-	html_figure_hold("Longest hold", "longest_hold_sec", tl,
-	    tl->longest_ms, addr);
-	snprintf(value, sizeof(value), "%" PRIu64, tl->pregreet);
-	format_percent(shown, sizeof(shown), tl->pregreet, tl->sessions);
-	format_count(addr, sizeof(addr), tl->pregreet);
+	html_figure_hold("Longest hold", "longest_hold_sec", f,
+	    t->longest_ms, addr);
+	snprintf(value, sizeof(value), "%" PRIu64, t->pregreet);
+	format_percent(shown, sizeof(shown), t->pregreet, t->sessions);
+	format_count(addr, sizeof(addr), t->pregreet);
 	snprintf(note, sizeof(note), "%s session%s", addr,
-	    tl->pregreet == 1 ? "" : "s");
+	    t->pregreet == 1 ? "" : "s");
 	html_figure("Pregreet", "pregreet_sessions", value, shown, note);
-	html_figure_count("Still held", "still_held", tl->held_now, NULL);
+	html_figure_count("Still held", "still_held", t->held_now, NULL);
 	fputs("</dl>\n", stdout);
 }
 
@@ -349,30 +354,27 @@ html_print_axis(const struct intervals *in)
 }
 
 static void
-html_print_timeline(const struct options *o, const struct tally *tl)
+html_print_timeline(const struct intervals *in)
 {
-	struct intervals in;
 	uint64_t top;
 	char most[32], half[32];
 
-	timeline_intervals(&tl->timeline, o, &in);
-	printf("<section>\n<h2>Sessions per %s</h2>\n", intervals_unit(&in));
-	if (in.n == 0) {
+	printf("<section>\n<h2>Sessions per %s</h2>\n", intervals_unit(in));
+	if (in->n == 0) {
 		fputs("<p class=\"empty\">No session ended in this window.</p>\n",
 		    stdout);
 	} else {
-		top = nice_ceiling(intervals_most(&in));
+		top = nice_ceiling(intervals_most(in));
 		format_count(most, sizeof(most), top);
 		format_count(half, sizeof(half), top / 2);
 		printf("<div class=\"chart\"><div class=\"y\"><span>%s</span>"
 		    "<span>%s</span><span>0</span></div>\n", most,
 		    top % 2 == 0 ? half : "");
-		html_print_bars(&in, top);
-		html_print_axis(&in);
+		html_print_bars(in, top);
+		html_print_axis(in);
 		fputs("</div>\n", stdout);
 	}
 	fputs("</section>\n", stdout);
-	intervals_free(&in);
 }
 
 /* A bar as long as count is to most, on a track of the full length. */
@@ -438,26 +440,22 @@ html_print_top_row(size_t rank, const char *name, uint64_t sessions,
 }
 
 static void
-html_print_tops(const struct tally *tl)
+html_print_tops(const struct figures *f)
 {
-	char addr[64];
-	struct top t;
 	size_t i;
 
 	fputs("<div class=\"pair\">\n", stdout);
 	html_print_top_header("addresses", "address");
-	top_addresses(tl, &t);
-	for (i = 0; i < t.n; i++) {
-		const struct address *a = t.entries[i];
+	for (i = 0; i < f->ntop_addresses; i++) {
+		const struct ranked *a = &f->top_addresses[i];
 
-		address_format(addr, sizeof(addr), a->addr);
-		html_print_top_row(i + 1, addr, a->sessions, a->held_ms, false);
+		html_print_top_row(i + 1, a->name, a->sessions, a->held_ms,
+		    false);
 	}
 	fputs("</tbody></table></section>\n", stdout);
 	html_print_top_header("HELO names", "HELO name");
-	top_helos(tl, &t);
-	for (i = 0; i < t.n; i++) {
-		const struct helo *h = t.entries[i];
+	for (i = 0; i < f->ntop_helos; i++) {
+		const struct ranked *h = &f->top_helos[i];
 
 		html_print_top_row(i + 1, h->name[0] == '\0' ? "(empty)" :
 		    h->name, h->sessions, h->held_ms, h->error_ms > 0);
@@ -467,40 +465,38 @@ html_print_tops(const struct tally *tl)
 
 /* Each host's share, when the journal holds records of more than one. */
 static void
-html_print_hosts(const struct tally *tl)
+html_print_hosts(const struct figures *f)
 {
-	struct host *hosts;
 	char held[32], exact[32];
 	size_t i;
 
-	if (tl->hosts.count < 2)
+	if (f->nhosts < 2)
 		return;
-	hosts = hosts_sorted(tl);
 	/* six columns may not fit a phone: the table scrolls, not the page */
 	fputs("<section><h2>Hosts</h2><div class=\"scroll\"><table><thead>"
 	    "<tr><th>host</th><th class=\"n\">sessions</th>"
 	    "<th class=\"n\">addresses</th>"
 	    "<th class=\"n\">held</th><th class=\"n\">still held</th>"
 	    "<th class=\"n\">lost</th></tr></thead><tbody>\n", stdout);
-	for (i = 0; i < tl->hosts.count; i++) {
-		const struct host *h = &hosts[i];
+	for (i = 0; i < f->nhosts; i++) {
+		const struct host_figures *h = &f->hosts[i];
 
-		format_short_duration(held, sizeof(held), h->held_ms);
-		format_seconds(exact, sizeof(exact), h->held_ms);
+		format_short_duration(held, sizeof(held), h->totals.held_ms);
+		format_seconds(exact, sizeof(exact), h->totals.held_ms);
 		fputs("<tr><td class=\"name\">", stdout);
 		html_text(h->name[0] == '\0' ? "(no name)" : h->name);
 		printf("</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%"
 		    PRIu64 "</td><td class=\"n\"><data value=\"%s\">%s</data>"
 		    "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%"
-		    PRIu64 "</td></tr>\n", h->sessions, h->addresses, exact, held,
-		    h->held_now, h->lost);
+		    PRIu64 "</td></tr>\n", h->totals.sessions,
+		    h->totals.addresses, exact, held, h->totals.held_now,
+		    h->totals.lost);
 	}
 	fputs("</tbody></table></div></section>\n", stdout);
-	free(hosts);
 }
 
 static void
-html_print_footer(const struct tally *tl)
+html_print_footer(const struct totals *t)
 {
 	char now[64];
 
@@ -513,24 +509,26 @@ html_print_footer(const struct tally *tl)
 	    "ignored_records\" value=\"%" PRIu64 "\">%" PRIu64 "</data> ignored"
 	    " as not tarpit's.  tarpit-report "
 	    REPORT_VERSION ", %s.</p></footer>\n</body>\n</html>\n",
-	    tl->unknown_address, tl->unknown_address, tl->lost, tl->lost,
-	    tl->skipped, tl->skipped, tl->untrusted, tl->untrusted, now);
+	    t->unknown_address, t->unknown_address, t->lost, t->lost,
+	    t->skipped, t->skipped, t->ignored, t->ignored, now);
 }
 
 void
-html_print(const struct options *o, struct tally *tl)
+html_print(const struct options *o, const struct figures *f)
 {
+	const struct totals *t = &f->totals;
+
 	html_print_head(o);
 	html_print_header(o);
-	html_print_figures(tl);
-	html_print_timeline(o, tl);
+	html_print_figures(f);
+	html_print_timeline(&f->timeline);
 	fputs("<div class=\"pair\">\n", stdout);
-	html_print_shares("Hold time", "held", class_labels, tl->classes,
-	    CLASSES, tl->sessions);
-	html_print_shares("End reasons", "reason", reason_names, tl->reasons,
-	    REASONS, tl->sessions);
+	html_print_shares("Hold time", "held", class_labels, t->classes,
+	    CLASSES, t->sessions);
+	html_print_shares("End reasons", "reason", reason_names, t->reasons,
+	    REASONS, t->sessions);
 	fputs("</div>\n", stdout);
-	html_print_tops(tl);
-	html_print_hosts(tl);
-	html_print_footer(tl);
+	html_print_tops(f);
+	html_print_hosts(f);
+	html_print_footer(t);
 }

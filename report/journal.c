@@ -19,7 +19,13 @@
 
 #include <sysexits.h>
 
-#include "report.h"
+#include "hosts.h"
+#include "journal.h"
+#include "options.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
+#include "util.h"
 
 /*
  * Whether the host was still in the same boot at the window's end: its last
@@ -80,14 +86,14 @@ journal_settle_open(struct tally *tl, sd_journal *j, uint64_t until)
 		    &tl->hosts, s->host) : NULL;
 		judge = h != NULL ? h : &journal_host;
 		if (judge->up && sd_id128_equal(s->key.boot, judge->last.boot)) {
-			tl->held_now++;
+			tl->totals.held_now++;
 			if (h != NULL)
-				h->held_now++;
+				h->totals.held_now++;
 			continue;
 		}
-		tl->lost++;
+		tl->totals.lost++;
 		if (h != NULL)
-			h->lost++;
+			h->totals.lost++;
 		table_remove(&tl->open, &s->link);
 	}
 }
@@ -137,7 +143,7 @@ journal_take(struct tally *tl, sd_journal *j, const struct record *r)
 	struct host *h = host_of(tl, j, r);
 
 	if (host_resent(h, r)) {
-		tl->resent++;
+		tl->totals.resent++;
 		return;
 	}
 	host_note_boot(h, r);
@@ -174,6 +180,7 @@ journal_match_records(sd_journal *j)
 uint64_t
 journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 {
+	enum record_kind kind;
 	struct record r;
 	uint64_t usec, entries = 0;
 	int n;
@@ -181,22 +188,26 @@ journal_walk(sd_journal *j, const struct options *o, struct tally *tl)
 	while ((n = sd_journal_next(j)) > 0) {
 		entries++;
 		if (sd_journal_get_realtime_usec(j, &usec) < 0) {
-			tl->skipped++;
+			tl->totals.skipped++;
 			continue;
 		}
 		if (usec < o->since_usec)
 			continue;
 		if (usec >= o->until_usec)
 			break;
-		switch (record_read(j, &r)) {
+		switch (kind = record_read(j, &r)) {
 		case RECORD_WHOLE:
-			journal_take(tl, j, &r);
+		case RECORD_UNNAMED:
+			if (tally_vouched(tl, &r, kind == RECORD_WHOLE))
+				journal_take(tl, j, &r);
+			else
+				tl->totals.ignored++;
 			break;
 		case RECORD_MALFORMED:
-			tl->skipped++;
+			tl->totals.skipped++;
 			break;
 		case RECORD_UNTRUSTED:
-			tl->untrusted++;
+			tl->totals.ignored++;
 			break;
 		case RECORD_NONE:
 			break;

@@ -12,9 +12,13 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "report.h"
+#include "figures.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
+#include "timeline.h"
+#include "util.h"
 
 /*
  * A JSON string of s, valid whatever s holds: '"' and '\' get a backslash,
@@ -50,44 +54,45 @@ json_print_moment(const char *name, uint64_t usec, bool set)
 }
 
 static void
-json_print_totals(const struct options *o, const struct tally *tl)
+json_print_totals(const struct options *o, const struct figures *f)
 {
+	const struct totals *t = &f->totals;
 	char addr[64];
 	size_t i;
 
 	printf("{\n");
 	json_print_moment("since_usec", o->since_usec, o->since_set);
 	json_print_moment("until_usec", o->until_usec, o->until_usec != NO_END);
-	printf("  \"sessions\": %" PRIu64 ",\n", tl->sessions);
-	printf("  \"distinct_addresses\": %zu,\n", tl->addresses.count);
+	printf("  \"sessions\": %" PRIu64 ",\n", t->sessions);
+	printf("  \"distinct_addresses\": %" PRIu64 ",\n", f->addresses);
 	printf("  \"unknown_address_sessions\": %" PRIu64 ",\n",
-	    tl->unknown_address);
+	    t->unknown_address);
 	printf("  \"held_sec\": ");
-	print_seconds(tl->held_ms);
-	if (tl->sessions > 0) {
+	print_seconds(t->held_ms);
+	if (t->sessions > 0) {
 		printf(",\n  \"median_hold_sec\": ");
-		print_seconds(median_ms(tl));
+		print_seconds(f->median_ms);
 		printf(",\n  \"longest_hold_sec\": ");
-		print_seconds(tl->longest_ms);
-		address_format(addr, sizeof(addr), tl->longest_addr);
+		print_seconds(t->longest_ms);
+		address_format(addr, sizeof(addr), t->longest_addr);
 		printf(",\n  \"longest_hold_address\": ");
-		json_write_string(stdout, tl->longest_addr_known ? addr :
+		json_write_string(stdout, t->longest_addr_known ? addr :
 		    ADDRESS_UNKNOWN);
 	} else {
 		printf(",\n  \"median_hold_sec\": null,\n"
 		    "  \"longest_hold_sec\": null,\n"
 		    "  \"longest_hold_address\": null");
 	}
-	printf(",\n  \"pregreet_sessions\": %" PRIu64 ",\n", tl->pregreet);
-	printf("  \"still_held\": %" PRIu64 ",\n", tl->held_now);
-	printf("  \"lost\": %" PRIu64 ",\n", tl->lost);
-	printf("  \"skipped_records\": %" PRIu64 ",\n", tl->skipped);
-	printf("  \"ignored_records\": %" PRIu64 ",\n", tl->untrusted);
-	printf("  \"resent_records\": %" PRIu64 ",\n", tl->resent);
+	printf(",\n  \"pregreet_sessions\": %" PRIu64 ",\n", t->pregreet);
+	printf("  \"still_held\": %" PRIu64 ",\n", t->held_now);
+	printf("  \"lost\": %" PRIu64 ",\n", t->lost);
+	printf("  \"skipped_records\": %" PRIu64 ",\n", t->skipped);
+	printf("  \"ignored_records\": %" PRIu64 ",\n", t->ignored);
+	printf("  \"resent_records\": %" PRIu64 ",\n", t->resent);
 	printf("  \"end_reasons\": {");
 	for (i = 0; i < REASONS; i++)
 		printf("%s\n    \"%s\": %" PRIu64, i == 0 ? "" : ",",
-		    reason_names[i], tl->reasons[i]);
+		    reason_names[i], t->reasons[i]);
 	printf("\n  },\n  \"hold_time\": [");
 	for (i = 0; i < CLASSES; i++) {
 		printf("%s\n    { \"below_sec\": ", i == 0 ? "" : ",");
@@ -95,84 +100,74 @@ json_print_totals(const struct options *o, const struct tally *tl)
 			printf("%" PRIu64, class_bounds_ms[i] / MS_PER_SEC);
 		else
 			printf("null");
-		printf(", \"sessions\": %" PRIu64 " }", tl->classes[i]);
+		printf(", \"sessions\": %" PRIu64 " }", t->classes[i]);
 	}
 	printf("\n  ],\n");
 }
 
 /* The intervals add up to the totals: each session is in the one it ended in. */
 static void
-json_print_timeline(const struct options *o, const struct tally *tl)
+json_print_timeline(const struct intervals *in)
 {
-	struct intervals in;
 	size_t i;
 
-	timeline_intervals(&tl->timeline, o, &in);
 	printf("  \"timeline_by\": \"%s\",\n  \"timeline\": [",
-	    intervals_unit(&in));
-	for (i = 0; i < in.n; i++) {
+	    intervals_unit(in));
+	for (i = 0; i < in->n; i++) {
 		printf("%s\n    { \"start_usec\": %" PRIu64 ", \"end_usec\": %"
 		    PRIu64 ", \"sessions\": %" PRIu64 ", \"held_sec\": ",
-		    i == 0 ? "" : ",", in.v[i].start_usec, in.v[i].end_usec,
-		    in.v[i].sessions);
-		print_seconds(in.v[i].held_ms);
+		    i == 0 ? "" : ",", in->v[i].start_usec, in->v[i].end_usec,
+		    in->v[i].sessions);
+		print_seconds(in->v[i].held_ms);
 		printf(" }");
 	}
 	printf("\n  ],\n");
-	intervals_free(&in);
 }
 
 /* Each host's share, by _HOSTNAME ("" if none) and machine ID. */
 static void
-json_print_hosts(const struct tally *tl)
+json_print_hosts(const struct figures *f)
 {
-	struct host *hosts = hosts_sorted(tl);
 	size_t i;
 
 	printf("  \"hosts\": [");
-	for (i = 0; i < tl->hosts.count; i++) {
-		const struct host *h = &hosts[i];
+	for (i = 0; i < f->nhosts; i++) {
+		const struct host_figures *h = &f->hosts[i];
 		char machine[SD_ID128_STRING_MAX];
 
 		printf("%s\n    { \"host\": ", i == 0 ? "" : ",");
 		json_write_string(stdout, h->name);
 		printf(", \"machine_id\": \"%s\", \"sessions\": %" PRIu64
 		    ", \"distinct_addresses\": %" PRIu64 ", \"held_sec\": ",
-		    sd_id128_to_string(h->machine, machine), h->sessions,
-		    h->addresses);
-		print_seconds(h->held_ms);
+		    sd_id128_to_string(h->machine, machine), h->totals.sessions,
+		    h->totals.addresses);
+		print_seconds(h->totals.held_ms);
 		printf(", \"still_held\": %" PRIu64 ", \"lost\": %" PRIu64
-		    ", \"resent_records\": %" PRIu64 " }", h->held_now,
-		    h->lost, h->resent);
+		    ", \"resent_records\": %" PRIu64 " }", h->totals.held_now,
+		    h->totals.lost, h->totals.resent);
 	}
 	printf("\n  ],\n");
-	free(hosts);
 }
 
 static void
-json_print_tops(const struct tally *tl)
+json_print_tops(const struct figures *f)
 {
-	char addr[64];
-	struct top t;
 	size_t i;
 
 	printf("  \"top_addresses\": [");
-	top_addresses(tl, &t);
-	for (i = 0; i < t.n; i++) {
-		const struct address *a = t.entries[i];
+	for (i = 0; i < f->ntop_addresses; i++) {
+		const struct ranked *a = &f->top_addresses[i];
 
-		address_format(addr, sizeof(addr), a->addr);
 		printf("%s\n    { \"address\": ", i == 0 ? "" : ",");
-		json_write_string(stdout, addr);
+		json_write_string(stdout, a->name);
 		printf(", \"sessions\": %" PRIu64 ", \"held_sec\": ",
 		    a->sessions);
 		print_seconds(a->held_ms);
 		printf(" }");
 	}
 	printf("\n  ],\n  \"top_helo\": [");
-	top_helos(tl, &t);
-	for (i = 0; i < t.n; i++) {
-		const struct helo *h = t.entries[i];
+	for (i = 0; i < f->ntop_helos; i++) {
+		const struct ranked *h = &f->top_helos[i];
 
 		printf("%s\n    { \"helo\": ", i == 0 ? "" : ",");
 		json_write_string(stdout, h->name);
@@ -187,10 +182,10 @@ json_print_tops(const struct tally *tl)
 }
 
 void
-json_print(const struct options *o, struct tally *tl)
+json_print(const struct options *o, const struct figures *f)
 {
-	json_print_totals(o, tl);
-	json_print_timeline(o, tl);
-	json_print_hosts(tl);
-	json_print_tops(tl);
+	json_print_totals(o, f);
+	json_print_timeline(&f->timeline);
+	json_print_hosts(f);
+	json_print_tops(f);
 }

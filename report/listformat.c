@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "format.h"
 #include "listformat.h"
 
 #define PREFIX_TEXT_MAX    64     /* INET6_ADDRSTRLEN and "/64" */

@@ -7,6 +7,21 @@
  * grows with the distinct addresses and the sessions still open, never with
  * the number of records.
  *
+ * The parts, each with its header: the options read here (options.h); the
+ * journal opened and walked (journal.c), each entry read as a record
+ * (record.c) of a host (hosts.c) and counted (tally.c, with timeline.c and
+ * the hash tables of table.c), or counted on from --state (export.c); the
+ * figures worked out once (figures.c) and printed in one of the output
+ * formats (output.h: text.c, json.c, html.c, prometheus.c, addresses.c,
+ * with format.c's pieces of text), into a file replaced at once (file.c).
+ * timestamp.c reads --since and --until, util.c is what every part uses.
+ * --blocklist reads the journal its own way (blocklist.c) for its rule
+ * (evidence.c), with the Postfix lines (postfix.c), the allowlist
+ * (allowlist.c) and the addresses (address.c) it needs, and writes the
+ * list in its formats (listformat.c); trust.c judges who wrote an entry.
+ * What a record looks like is ../record.h's, and how a number is read
+ * ../number.h's: tarpit includes both too.
+ *
  * Copyright (C) 2026 The tarpit authors
  *
  * This program is free software: you can redistribute it and/or modify it
@@ -18,6 +33,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +44,25 @@
 
 #include "blocklist.h"
 #include "evidence.h"
+#include "export.h"
+#include "figures.h"
+#include "file.h"
+#include "hosts.h"
+#include "journal.h"
 #include "listformat.h"
-#include "report.h"
+#include "options.h"
+#include "output.h"
+#include "table.h"
+#include "tally.h"
+#include "timeline.h"
+#include "timestamp.h"
+#include "util.h"
+
+#define ARGUMENT_SHOWN_MAX 64     /* characters of a bad argument echoed */
 
 /* The output formats, one file each: a new one is a file and a line here. */
-static void (*const printers[])(const struct options *, struct tally *) = {
+static void (*const printers[])(const struct options *,
+    const struct figures *) = {
 	[OUTPUT_TEXT] = text_print,
 	[OUTPUT_JSON] = json_print,
 	[OUTPUT_PROMETHEUS] = prometheus_print,
@@ -44,135 +75,372 @@ static void
 report_print(const struct options *o, struct tally *tl)
 {
 	struct new_file out;
+	struct figures f;
 
 	output_begin(o->output_path, &out);
-	printers[o->output](o, tl);
+	figures_compute(&f, tl, o);
+	printers[o->output](o, &f);
+	figures_free(&f);
 	output_end(o->output_path, &out);
+}
+
+#define TIME_FORMS "a time (now, today, yesterday, -1h, '2h ago'," \
+    " 2026-12-01, '2026-12-01 10:00', @unix-seconds)"
+#define STRING_OF(n) STRING_OF_(n)
+#define STRING_OF_(n) #n
+#define HELP_INDENT "                        " /* --help's text column */
+#define SPAN_FORMS "a time span (24h, 90min, 2d, '1h 30min')"
+
+/* What an option's value is, and so how it is read and described. */
+enum option_kind { KIND_SINCE, KIND_UNTIL, KIND_PATH, KIND_FILE, KIND_BY,
+    KIND_HOST, KIND_FORMAT, KIND_BLOCKLIST, KIND_EXPIRE, KIND_ACTION,
+    KIND_HELP, KIND_VERSION };
+
+/* The options of one group exclude each other. */
+enum option_group { GROUP_NONE, GROUP_JOURNAL, GROUP_FORMAT, GROUPS };
+
+/*
+ * Every option, named once, in the order --help lists them: getopt's
+ * arrays, --help and its synopsis, the unknown-option message, the groups
+ * that exclude each other and the check of each value all come from here.
+ */
+static const struct option_spec {
+	const char *name;
+	const char *synopsis;     /* the value in the usage line */
+	const char *value;        /* the value in --help, or NULL: none */
+	const char *help;
+	const char *accepts;      /* what a wrong value is not */
+	size_t path;              /* KIND_PATH: its place in struct options */
+	enum option_kind kind;
+	enum option_group group;
+	enum output output;       /* KIND_FORMAT: the format */
+	char letter;              /* the short form, or 0 */
+} option_specs[] = {
+	{ .name = "since", .letter = 'S', .kind = KIND_SINCE,
+	    .synopsis = "time", .value = "TIME",
+	    .help = "window start, included (default: the journal's start)",
+	    .accepts = TIME_FORMS },
+	{ .name = "until", .letter = 'U', .kind = KIND_UNTIL,
+	    .synopsis = "time", .value = "TIME",
+	    .help = "window end, excluded (default: none)",
+	    .accepts = TIME_FORMS },
+	{ .name = "directory", .letter = 'D', .kind = KIND_PATH,
+	    .group = GROUP_JOURNAL, .synopsis = "directory", .value = "DIR",
+	    .help = "read the files in DIR and its directories (default: the\n"
+	    HELP_INDENT "system journal)",
+	    .accepts = "a directory",
+	    .path = offsetof(struct options, directory) },
+	{ .name = "file", .kind = KIND_FILE, .group = GROUP_JOURNAL,
+	    .synopsis = "file", .value = "FILE",
+	    .help = "read FILE; up to " STRING_OF(FILES_MAX) " times",
+	    .accepts = "a journal file" },
+	{ .name = "by", .kind = KIND_BY, .value = "UNIT",
+	    .help = "the timeline by hour or by day (default: by hour for\n"
+	    HELP_INDENT "up to two days, by day beyond)" },
+	{ .name = "host", .kind = KIND_HOST, .synopsis = "name", .value = "NAME",
+	    .help = "only the records of the host whose _HOSTNAME is NAME",
+	    .accepts = "a host name (1 to " STRING_OF(HOST_NAME_TEXT_MAX)
+	    " of A-Z a-z 0-9 . - _)" },
+	{ .name = "json", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "one JSON document", .output = OUTPUT_JSON },
+	{ .name = "html", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "one self-contained HTML page", .output = OUTPUT_HTML },
+	{ .name = "prometheus", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "text format for node_exporter's textfile collector",
+	    .output = OUTPUT_PROMETHEUS },
+	{ .name = "addresses", .kind = KIND_FORMAT, .group = GROUP_FORMAT,
+	    .help = "every address, one a line, the longest held first",
+	    .output = OUTPUT_ADDRESSES },
+	{ .name = "blocklist", .kind = KIND_BLOCKLIST, .group = GROUP_FORMAT,
+	    .synopsis = "format", .value = "FORMAT",
+	    .help = "the list a higher MX should refuse: plain, postfix,\n"
+	    HELP_INDENT "postscreen, rbldnsd or nft (see tarpit-report(1))",
+	    .accepts = BLOCKLIST_FORMAT_LIST, .output = OUTPUT_BLOCKLIST },
+	{ .name = "allowlist", .kind = KIND_PATH, .synopsis = "file",
+	    .value = "FILE",
+	    .help = "with --blocklist: never list FILE's addresses",
+	    .accepts = "a file",
+	    .path = offsetof(struct options, allowlist_path) },
+	{ .name = "expire", .kind = KIND_EXPIRE, .synopsis = "span",
+	    .value = "SPAN",
+	    .help = "with --blocklist: list an address until SPAN after its\n"
+	    HELP_INDENT "last evidence (default: 24h)",
+	    .accepts = SPAN_FORMS },
+	{ .name = "postfix-action", .kind = KIND_ACTION, .synopsis = "action",
+	    .value = "ACTION",
+	    .help = "with --blocklist postfix: each line's action (default:\n"
+	    HELP_INDENT "'" POSTFIX_ACTION_DEFAULT "')",
+	    .accepts = "a Postfix access action: printable ASCII, at most "
+	    STRING_OF(POSTFIX_ACTION_MAX) " characters" },
+	{ .name = "output", .letter = 'o', .kind = KIND_PATH,
+	    .synopsis = "file", .value = "FILE",
+	    .help = "write the report to a new file and rename it to FILE",
+	    .accepts = "a file", .path = offsetof(struct options, output_path) },
+	{ .name = "state", .kind = KIND_PATH, .synopsis = "file", .value = "FILE",
+	    .help = "with --prometheus: count on from the counts and journal\n"
+	    HELP_INDENT "cursor kept in FILE, then keep them there",
+	    .accepts = "a file", .path = offsetof(struct options, state_path) },
+	{ .name = "help", .letter = 'h', .kind = KIND_HELP,
+	    .help = "print this help and exit" },
+	{ .name = "version", .letter = 'V', .kind = KIND_VERSION,
+	    .help = "print the version and exit" },
+};
+
+#define OPTIONS (sizeof(option_specs) / sizeof(*option_specs))
+#define LONG_ONLY 256             /* getopt's value of option i: this + i */
+
+/* getopt's value for an option, and the option of a value. */
+static int
+option_value(const struct option_spec *s)
+{
+	return s->letter != 0 ? s->letter : LONG_ONLY + (int)(s - option_specs);
+}
+
+static const struct option_spec *
+option_of_value(int value)
+{
+	size_t i;
+
+	for (i = 0; i < OPTIONS; i++)
+		if (option_value(&option_specs[i]) == value)
+			return &option_specs[i];
+	return NULL;
+}
+
+/* The names --by takes, joined by sep: "hour | day", "hour or day". */
+static void
+by_names_join(char *buf, size_t size, const char *sep)
+{
+	size_t len = 0;
+	int by;
+
+	buf[0] = '\0';
+	for (by = BY_AUTO + 1; by < TIMELINE_BYS && len < size; by++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    by == BY_AUTO + 1 ? "" : sep, timeline_by_names[by]);
+}
+
+/* The option as the synopsis names it: "-S time", "--file file ...". */
+static void
+synopsis_item(char *buf, size_t size, const struct option_spec *s)
+{
+	char flag[32], names[32];
+	const char *value = s->synopsis;
+
+	if (s->kind == KIND_BY) {
+		by_names_join(names, sizeof(names), " | ");
+		value = names;
+	}
+	if (s->letter != 0)
+		snprintf(flag, sizeof(flag), "-%c", s->letter);
+	else
+		snprintf(flag, sizeof(flag), "--%s", s->name);
+	snprintf(buf, size, "%s%s%s%s", flag, value != NULL ? " " : "",
+	    value != NULL ? value : "", s->kind == KIND_FILE ? " ..." : "");
+}
+
+/* Whether an option before s is of its group, and so gave its []. */
+static bool
+group_shown(const struct option_spec *s)
+{
+	const struct option_spec *t;
+
+	for (t = option_specs; s->group != GROUP_NONE && t < s; t++)
+		if (t->group == s->group)
+			return true;
+	return false;
+}
+
+#define SYNOPSIS_COLUMNS   80
+#define SYNOPSIS_LEAD      "usage: tarpit-report"
+
+/*
+ * One more piece of the usage lines at *column: on a new line under the
+ * lead if it would pass SYNOPSIS_COLUMNS, or if it is that new line.
+ */
+static size_t
+synopsis_add(char *buf, size_t size, size_t *column, const char *piece)
+{
+	size_t len = 0, lead = strlen(SYNOPSIS_LEAD);
+
+	if (strcmp(piece, "\n") == 0 ||
+	    (*column + strlen(piece) > SYNOPSIS_COLUMNS && *column > lead)) {
+		len = (size_t)snprintf(buf, size, "\n%*s", (int)lead, "");
+		*column = lead;
+		piece += piece[0] == '\n';
+	}
+	if (len < size)
+		len += (size_t)snprintf(buf + len, size - len, "%s", piece);
+	*column += strlen(piece);
+	return len;
+}
+
+/*
+ * "[-S time]", or a group: "[-D directory | --file file ...]", wrapped
+ * before a "|" when the group is too long for the line.
+ */
+static size_t
+synopsis_group(char *buf, size_t size, size_t *column,
+    const struct option_spec *s)
+{
+	char item[96], piece[128];
+	const struct option_spec *t, *next;
+	size_t len = 0, whole = 0;
+
+	/* a group that fits on a line of its own starts one */
+	for (t = s; t < option_specs + OPTIONS; t++)
+		if (t == s || (s->group != GROUP_NONE && t->group == s->group)) {
+			synopsis_item(item, sizeof(item), t);
+			whole += strlen(item) + 3;
+		}
+	if (*column + whole > SYNOPSIS_COLUMNS &&
+	    strlen(SYNOPSIS_LEAD) + whole <= SYNOPSIS_COLUMNS)
+		len = synopsis_add(buf, size, column, "\n");
+	for (t = s; t != NULL && len < size; t = next) {
+		for (next = t + 1; next < option_specs + OPTIONS &&
+		    (s->group == GROUP_NONE || next->group != s->group); next++)
+			;
+		if (s->group == GROUP_NONE || next == option_specs + OPTIONS)
+			next = NULL;
+		synopsis_item(item, sizeof(item), t);
+		snprintf(piece, sizeof(piece), "%s%s%s", t == s ? " [" : " | ",
+		    item, next == NULL ? "]" : "");
+		len += synopsis_add(buf + len, size - len, column, piece);
+	}
+	return len;
+}
+
+/* The usage lines, wrapped under "usage: tarpit-report" at 80 columns. */
+static size_t
+usage_synopsis(char *buf, size_t size)
+{
+	size_t i, len, column;
+	const struct option_spec *s;
+
+	len = (size_t)snprintf(buf, size, "%s", SYNOPSIS_LEAD);
+	column = len;
+	for (i = 0; i < OPTIONS && len < size; i++) {
+		s = &option_specs[i];
+		if (s->kind == KIND_HELP || s->kind == KIND_VERSION ||
+		    group_shown(s))
+			continue;
+		len += synopsis_group(buf + len, size - len, &column, s);
+	}
+	for (i = 0; i < OPTIONS && len < size; i++)
+		if (option_specs[i].kind == KIND_HELP ||
+		    option_specs[i].kind == KIND_VERSION)
+			len += (size_t)snprintf(buf + len, size - len,
+			    option_specs[i].kind == KIND_HELP ?
+			    "\n       tarpit-report -%c" : " | -%c",
+			    option_specs[i].letter);
+	return len;
+}
+
+/* "  -S, --since TIME      window start, ..." */
+static size_t
+usage_option(char *buf, size_t size, const struct option_spec *s)
+{
+	char flag[8] = "", name[32];
+
+	if (s->letter != 0)
+		snprintf(flag, sizeof(flag), "-%c,", s->letter);
+	snprintf(name, sizeof(name), "--%s%s%s", s->name,
+	    s->value != NULL ? " " : "", s->value != NULL ? s->value : "");
+	/* one too long for the column has its help on the next line */
+	return (size_t)snprintf(buf, size, "  %-4s%-18s%s%s\n", flag, name,
+	    strlen(name) >= 18 ? "\n" HELP_INDENT : "", s->help);
 }
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	printf("usage: tarpit-report [--json | --html | --prometheus |"
-	    " --addresses] [-S time] [-U time]\n"
-	    "                     [--by hour | day] [-o file] [--state file]\n"
-	    "                     [-D directory | --file file ...] [--host name]\n"
-	    "       tarpit-report --blocklist format [--allowlist file]"
-	    " [--expire span]\n"
-	    "                     [--postfix-action action] [-U time] [-o file]\n"
-	    "                     [-D directory | --file file ...] [--host name]\n"
-	    "       tarpit-report -h | -V\n"
-	    "Reports what tarpit(8) caught, from its records in the journal.\n"
-	    "  -S, --since TIME      window start, included (default: the"
-	    " journal's start)\n"
-	    "  -U, --until TIME      window end, excluded (default: none)\n"
-	    "  -D, --directory DIR   read the files in DIR and its directories (default:"
-	    " the\n                        system journal)\n"
-	    "      --file FILE       read FILE; up to %d times\n"
-	    "      --by UNIT         the timeline by hour or by day (default:"
-	    " by hour for\n"
-	    "                        up to two days, by day beyond)\n"
-	    "      --host NAME       only the records of the host whose _HOSTNAME"
-	    " is NAME\n"
-	    "      --json            one JSON document\n"
-	    "      --html            one self-contained HTML page\n"
-	    "  -o, --output FILE     write the report to a new file and rename"
-	    " it to FILE\n"
-	    "      --state FILE      with --prometheus: count on from the counts"
-	    " and journal\n"
-	    "                        cursor kept in FILE, then keep them there\n"
-	    "      --prometheus      text format for node_exporter's textfile"
-	    " collector\n"
-	    "      --addresses       every address, one a line, the longest"
-	    " held first\n"
-	    "      --blocklist FMT   the addresses a higher MX should refuse:"
-	    " plain, postfix,\n"
-	    "                        postscreen, rbldnsd or nft (see"
-	    " tarpit-report(1))\n"
-	    "      --allowlist FILE  never list the addresses and prefixes in"
-	    " FILE\n"
-	    "      --expire SPAN     list an address until SPAN after its last"
-	    " evidence\n"
-	    "                        (default: 24h)\n"
-	    "      --postfix-action ACTION\n"
-	    "                        the postfix table's action (default:\n"
-	    "                        '" POSTFIX_ACTION_DEFAULT "')\n"
-	    "  -h, --help            print this help and exit\n"
-	    "  -V, --version         print the version and exit\n"
-	    "TIME: now, today, yesterday, tomorrow, 2026-12-01,"
-	    " '2026-12-01 10:00[:00[.5]]',\n"
-	    "  10:00, 'Tue 10:00', -SPAN, 'SPAN ago', +SPAN, 'SPAN left',"
-	    " @SPAN (since the\n"
-	    "  epoch); a date or time may end in ' UTC'.  SPAN: '1h 30min',"
-	    " 1.5h, 90 (s);\n"
-	    "  units us ms s m h d w M y and their names; see"
-	    " tarpit-report(1).\n"
-	    "The table lists the top %d addresses and HELO names; HELO names"
-	    " are exact\n"
-	    "  up to %d distinct ones, and marked ~ where they may be"
-	    " overstated.\n"
-	    "With --blocklist, -U is the moment the list is made for"
-	    " (default: now).\n"
-	    "Exit status: 0 success, %d usage error, %d cannot open the"
-	    " journal,\n"
-	    "  %d out of memory, %d cannot create the output or state file,\n"
-	    "  %d cannot read the journal or write the report.\n"
-	    "  With --blocklist also %d a wrong allowlist line, %d cannot open"
-	    " the allowlist.\n",
-	    FILES_MAX, TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT,
-	    EX_OSERR, EX_CANTCREAT, EX_IOERR, EX_DATAERR, EX_NOINPUT);
+	char text[4096];
+	size_t i, len;
+
+	len = usage_synopsis(text, sizeof(text));
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "\n"
+	    "Reports what tarpit(8) caught, from its records in the journal.\n");
+	for (i = 0; i < OPTIONS && len < sizeof(text); i++)
+		len += usage_option(text + len, sizeof(text) - len,
+		    &option_specs[i]);
+	if (len < sizeof(text))
+		snprintf(text + len, sizeof(text) - len,
+		    "TIME: now, today, yesterday, tomorrow, 2026-12-01,"
+		    " '2026-12-01 10:00[:00[.5]]',\n"
+		    "  10:00, 'Tue 10:00', -SPAN, 'SPAN ago', +SPAN, 'SPAN left',"
+		    " @SPAN (since the\n"
+		    "  epoch); a date or time may end in ' UTC'.  SPAN: '1h 30min',"
+		    " 1.5h, 90 (s);\n"
+		    "  units us ms s m h d w M y and their names; see"
+		    " tarpit-report(1).\n"
+		    "The table lists the top %d addresses and HELO names; HELO"
+		    " names are exact\n"
+		    "  up to %d distinct ones, and marked ~ where they may be"
+		    " overstated.\n"
+		    "With --blocklist, -U is the moment the list is made for"
+		    " (default: now).\n"
+		    "Exit status: 0 success, %d usage error, %d cannot open the"
+		    " journal,\n"
+		    "  %d out of memory, %d cannot create the output or state"
+		    " file,\n"
+		    "  %d cannot read the journal or write the report.\n"
+		    "  With --blocklist also %d a wrong allowlist line, %d cannot"
+		    " open the allowlist.\n",
+		    TOP_COUNT, HELO_COUNTERS, EX_USAGE, EX_NOINPUT, EX_OSERR,
+		    EX_CANTCREAT, EX_IOERR, EX_DATAERR, EX_NOINPUT);
+	fputs(text, stdout);
 	exit(EXIT_SUCCESS);
 }
 
+/* The one-line error for a wrong option value; no value is a wrong one. */
 static void __attribute__((noreturn))
-usage_error_argument(const char *option, const char *arg, const char *what)
+option_invalid(const struct option_spec *s, const char *arg)
 {
-	char text[ARGUMENT_SHOWN_MAX + 1];
+	char text[ARGUMENT_SHOWN_MAX + 1], names[32];
+	const char *accepts = s->accepts;
 
+	if (s->kind == KIND_BY) {
+		by_names_join(names, sizeof(names), " or ");
+		accepts = names;
+	}
 	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
-	die(EX_USAGE, "%s: '%s' is not %s", option, text, what);
+	die(EX_USAGE, "--%s: '%s' is not %s", s->name, text, accepts);
 }
 
-enum { OPT_FILE = 256, OPT_JSON, OPT_PROMETHEUS, OPT_ADDRESSES, OPT_HTML,
-    OPT_BY, OPT_STATE, OPT_HOST, OPT_BLOCKLIST, OPT_ALLOWLIST, OPT_EXPIRE,
-    OPT_POSTFIX_ACTION };
-
-static const struct option long_options[] = {
-	{ "since",      required_argument, NULL, 'S' },
-	{ "until",      required_argument, NULL, 'U' },
-	{ "directory",  required_argument, NULL, 'D' },
-	{ "file",       required_argument, NULL, OPT_FILE },
-	{ "json",       no_argument,       NULL, OPT_JSON },
-	{ "prometheus", no_argument,       NULL, OPT_PROMETHEUS },
-	{ "addresses",  no_argument,       NULL, OPT_ADDRESSES },
-	{ "html",       no_argument,       NULL, OPT_HTML },
-	{ "by",         required_argument, NULL, OPT_BY },
-	{ "output",     required_argument, NULL, 'o' },
-	{ "state",      required_argument, NULL, OPT_STATE },
-	{ "host",       required_argument, NULL, OPT_HOST },
-	{ "blocklist",  required_argument, NULL, OPT_BLOCKLIST },
-	{ "allowlist",  required_argument, NULL, OPT_ALLOWLIST },
-	{ "expire",     required_argument, NULL, OPT_EXPIRE },
-	{ "postfix-action", required_argument, NULL, OPT_POSTFIX_ACTION },
-	{ "help",       no_argument,       NULL, 'h' },
-	{ "version",    no_argument,       NULL, 'V' },
-	{ NULL,         0,                 NULL, 0 },
-};
-
-#define TIME_FORMS "a time (now, today, yesterday, -1h, '2h ago'," \
-    " 2026-12-01, '2026-12-01 10:00', @unix-seconds)"
-
-static void
-option_output(struct options *o, enum output output)
+static void __attribute__((noreturn))
+option_unknown(const char *arg)
 {
-	if (o->output_set && o->output != output)
-		die(EX_USAGE, "--json, --html, --prometheus, --addresses and"
-		    " --blocklist exclude each other");
-	o->output = output;
-	o->output_set = true;
+	char text[ARGUMENT_SHOWN_MAX + 1], accepted[512];
+	size_t i, len = 0;
+
+	for (i = 0; i < OPTIONS && len < sizeof(accepted); i++)
+		len += (size_t)snprintf(accepted + len, sizeof(accepted) - len,
+		    option_specs[i].letter != 0 ? "%s--%s (-%c)" : "%s--%s",
+		    i == 0 ? "" : ", ", option_specs[i].name,
+		    option_specs[i].letter);
+	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
+	die(EX_USAGE, "unknown option '%s'; accepted: %s", text, accepted);
 }
 
-#define HOST_NAME_FORM "a host name (1 to 64 of A-Z a-z 0-9 . - _)"
+/* "--json, --html, --prometheus and --addresses exclude each other" */
+static void __attribute__((noreturn))
+group_conflict(enum option_group group)
+{
+	char names[256];
+	size_t i, n = 0, members = 0, len = 0;
+
+	for (i = 0; i < OPTIONS; i++)
+		members += option_specs[i].group == group;
+	for (i = 0; i < OPTIONS && len < sizeof(names); i++) {
+		if (option_specs[i].group != group)
+			continue;
+		n++;
+		len += (size_t)snprintf(names + len, sizeof(names) - len,
+		    "%s--%s", n == 1 ? "" : n == members ? " and " : ", ",
+		    option_specs[i].name);
+	}
+	die(EX_USAGE, "%s exclude each other", names);
+}
 
 /* What a hostname can be; the journal's _HOSTNAME is one. */
 static bool
@@ -185,22 +453,18 @@ host_name_valid(const char *s)
 	    "0123456789.-_") == len;
 }
 
-#define SPAN_FORMS "a time span (24h, 90min, 2d, '1h 30min')"
-#define ACTION_FORM "a Postfix access action: printable ASCII, at most 200" \
-    " characters, such as '450 4.7.1 Try again later'"
-
-static void
+/* --blocklist FORMAT: one of the formats' names. */
+static bool
 option_blocklist(struct options *o, const char *arg)
 {
 	int f;
 
 	for (f = 0; f < BLOCKLIST_FORMATS; f++)
 		if (strcmp(arg, blocklist_format_names[f]) == 0) {
-			option_output(o, OUTPUT_BLOCKLIST);
 			o->blocklist = f;
-			return;
+			return true;
 		}
-	usage_error_argument("--blocklist", arg, BLOCKLIST_FORMAT_LIST);
+	return false;
 }
 
 /* One line of a cidr: table after its tab: no control character. */
@@ -217,111 +481,62 @@ postfix_action_valid(const char *s)
 	return true;
 }
 
-/* The options that only --blocklist reads. */
-static void
-options_set_blocklist(struct options *o, int option, const char *arg)
+static bool
+option_by(struct options *o, const char *arg)
 {
-	switch (option) {
-	case OPT_BLOCKLIST:
-		option_blocklist(o, arg);
-		break;
-	case OPT_ALLOWLIST:
-		if (arg[0] == '\0')
-			usage_error_argument("--allowlist", arg, "a file");
-		o->allowlist_path = arg;
-		break;
-	case OPT_EXPIRE:
-		if (!span_parse(arg, strlen(arg), &o->expire_usec) ||
-		    o->expire_usec == 0)
-			usage_error_argument("--expire", arg, SPAN_FORMS);
-		o->expire_set = true;
-		break;
-	case OPT_POSTFIX_ACTION:
-		if (!postfix_action_valid(arg))
-			usage_error_argument("--postfix-action", arg,
-			    ACTION_FORM);
-		o->postfix_action = arg;
-		break;
-	}
+	int by;
+
+	for (by = BY_AUTO + 1; by < TIMELINE_BYS; by++)
+		if (strcmp(arg, timeline_by_names[by]) == 0) {
+			o->by = (enum timeline_by)by;
+			return true;
+		}
+	return false;
 }
 
-static void
-options_set(struct options *o, int option, const char *arg, uint64_t now)
+/* Sets one option from its value; false when the value is not valid. */
+static bool
+option_set(struct options *o, const struct option_spec *s, const char *arg,
+    uint64_t now)
 {
-	switch (option) {
-	case 'S':
-		if (!time_parse(arg, now, &o->since_usec))
-			usage_error_argument("--since", arg, TIME_FORMS);
+	switch (s->kind) {
+	case KIND_SINCE:
 		o->since_set = true;
-		break;
-	case 'U':
-		if (!time_parse(arg, now, &o->until_usec))
-			usage_error_argument("--until", arg, TIME_FORMS);
-		break;
-	case 'D':
+		return timestamp_parse(arg, now, &o->since_usec);
+	case KIND_UNTIL:
+		return timestamp_parse(arg, now, &o->until_usec);
+	case KIND_PATH:
 		if (arg[0] == '\0')
-			usage_error_argument("--directory", arg, "a directory");
-		o->directory = arg;
-		break;
-	case OPT_FILE:
+			return false;
+		*(const char **)(void *)((char *)o + s->path) = arg;
+		return true;
+	case KIND_FILE:
 		if (arg[0] == '\0')
-			usage_error_argument("--file", arg, "a journal file");
+			return false;
 		if (o->nfiles == FILES_MAX)
-			die(EX_USAGE, "--file: at most %d files", FILES_MAX);
+			die(EX_USAGE, "--%s: at most %d files", s->name,
+			    FILES_MAX);
 		o->files[o->nfiles++] = arg;
-		break;
-	case OPT_HOST:
-		if (!host_name_valid(arg))
-			usage_error_argument("--host", arg, HOST_NAME_FORM);
+		return true;
+	case KIND_BY:
+		return option_by(o, arg);
+	case KIND_HOST:
 		o->host = arg;
-		break;
-	case OPT_JSON:
-		option_output(o, OUTPUT_JSON);
-		break;
-	case OPT_PROMETHEUS:
-		option_output(o, OUTPUT_PROMETHEUS);
-		break;
-	case OPT_ADDRESSES:
-		option_output(o, OUTPUT_ADDRESSES);
-		break;
-	case OPT_HTML:
-		option_output(o, OUTPUT_HTML);
-		break;
-	case 'o':
-		if (arg[0] == '\0')
-			usage_error_argument("--output", arg, "a file");
-		o->output_path = arg;
-		break;
-	case OPT_STATE:
-		if (arg[0] == '\0')
-			usage_error_argument("--state", arg, "a file");
-		o->state_path = arg;
-		break;
-	case OPT_BY:
-		if (strcmp(arg, "hour") == 0)
-			o->by = BY_HOUR;
-		else if (strcmp(arg, "day") == 0)
-			o->by = BY_DAY;
-		else
-			usage_error_argument("--by", arg, "hour or day");
-		break;
+		return host_name_valid(arg);
+	case KIND_BLOCKLIST:
+		o->output = s->output;
+		return option_blocklist(o, arg);
+	case KIND_EXPIRE:
+		o->expire_set = true;
+		return span_parse(arg, strlen(arg), &o->expire_usec) &&
+		    o->expire_usec > 0;
+	case KIND_ACTION:
+		o->postfix_action = arg;
+		return postfix_action_valid(arg);
 	default:
-		options_set_blocklist(o, option, arg);
-		break;
+		o->output = s->output;
+		return true;
 	}
-}
-
-static void __attribute__((noreturn))
-option_unknown(const char *arg)
-{
-	char text[ARGUMENT_SHOWN_MAX + 1];
-
-	sanitize_for_terminal(text, sizeof(text), arg, strlen(arg));
-	die(EX_USAGE, "unknown option '%s'; accepted: --since (-S), --until"
-	    " (-U), --directory (-D), --file, --by, --json, --html,"
-	    " --prometheus, --addresses, --output (-o), --state, --host,"
-	    " --blocklist, --allowlist, --expire, --postfix-action,"
-	    " --help (-h), --version (-V)", text);
 }
 
 /* --blocklist reads as far back as its rule needs, and no further. */
@@ -351,8 +566,6 @@ options_check(const struct options *o, int argc, char **argv)
 		die(EX_USAGE, "unexpected argument '%s'; journal files go"
 		    " with --file", text);
 	}
-	if (o->directory != NULL && o->nfiles > 0)
-		die(EX_USAGE, "--directory and --file exclude each other");
 	if (o->since_set && o->until_usec != NO_END &&
 	    o->since_usec >= o->until_usec)
 		die(EX_USAGE, "--since: must be before --until");
@@ -367,9 +580,34 @@ options_check(const struct options *o, int argc, char **argv)
 	options_check_blocklist(o);
 }
 
+/* getopt's short string (":S:U:...") and long options, from the table. */
+static void
+getopt_arrays(char *shorts, struct option *longs)
+{
+	const struct option_spec *s;
+	size_t i;
+
+	*shorts++ = ':';
+	for (i = 0; i < OPTIONS; i++) {
+		s = &option_specs[i];
+		longs[i] = (struct option){ s->name, s->value != NULL ?
+		    required_argument : no_argument, NULL, option_value(s) };
+		if (s->letter == 0)
+			continue;
+		*shorts++ = s->letter;
+		if (s->value != NULL)
+			*shorts++ = ':';
+	}
+	*shorts = '\0';
+	longs[OPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 static void
 options_parse(struct options *o, int argc, char **argv)
 {
+	static char shorts[2 * OPTIONS + 2];
+	static struct option longs[OPTIONS + 1];
+	const struct option_spec *s, *given[GROUPS] = { NULL };
 	char flag[3] = "-?";
 	struct timespec ts;
 	uint64_t now;
@@ -381,28 +619,29 @@ options_parse(struct options *o, int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (uint64_t)ts.tv_sec * USEC_PER_SEC +
 	    (uint64_t)ts.tv_nsec / 1000;
+	getopt_arrays(shorts, longs);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":S:U:D:o:hV", long_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage();
-		case 'V':
-			printf("tarpit-report " REPORT_VERSION "\n");
-			exit(EXIT_SUCCESS);
-		case ':':
-			/* No value is a wrong value: the same one-line error. */
-			options_set(o, optopt, "", now);
-			break;
-		case '?':
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		s = option_of_value(c == ':' ? optopt : c);
+		if (s == NULL) {
 			/* A long option has no one-letter name to show. */
 			flag[1] = (char)optopt;
-			option_unknown(optopt > 0 && optopt < OPT_FILE ? flag :
+			option_unknown(optopt > 0 && optopt < LONG_ONLY ? flag :
 			    argv[optind - 1]);
-		default:
-			options_set(o, c, optarg, now);
-			break;
 		}
+		if (s->kind == KIND_HELP)
+			usage();
+		if (s->kind == KIND_VERSION) {
+			printf("tarpit-report " REPORT_VERSION "\n");
+			exit(EXIT_SUCCESS);
+		}
+		if (!option_set(o, s, c == ':' ? "" : optarg, now))
+			option_invalid(s, c == ':' ? "" : optarg);
+		if (s->group == GROUP_NONE)
+			continue;
+		if (given[s->group] != NULL && given[s->group] != s)
+			group_conflict(s->group);
+		given[s->group] = s;
 	}
 	options_check(o, argc, argv);
 }

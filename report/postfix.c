@@ -83,14 +83,21 @@ postscreen_connect(const char *s, size_t len, unsigned char addr[16])
 	    port_after(close, (size_t)(end - close)) == (size_t)(end - close);
 }
 
-/* "NAME[ADDR]" to the line's end: NAME a host name or "unknown". */
+/* Postfix's name of a client: a verified host name, or "unknown". */
+#define CLIENT_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+    "0123456789.-_"
+
+/* "NAME[ADDR]" to the line's end. */
 static bool
 smtpd_connect(const char *s, size_t len, unsigned char addr[16])
 {
 	const char *open = memchr(s, '[', len);
+	size_t name_len;
 
-	return open != NULL && open > s && len >= 2 && s[len - 1] == ']' &&
-	    memchr(s, ' ', (size_t)(open - s)) == NULL &&
+	if (open == NULL || open == s || s[len - 1] != ']')
+		return false;
+	name_len = (size_t)(open - s);
+	return strspn(s, CLIENT_NAME_CHARS) >= name_len &&
 	    address_parse(open + 1, (size_t)(s + len - 1 - (open + 1)), addr);
 }
 

@@ -15,9 +15,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "report.h"
+#include "figures.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
+#include "util.h"
 
 static void
 prometheus_print_header(const char *name, const char *type, const char *help)
@@ -25,7 +28,7 @@ prometheus_print_header(const char *name, const char *type, const char *help)
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* The per-host metrics: each a uint64_t of struct host, milliseconds as seconds. */
+/* The per-host metrics: each a uint64_t of struct host_totals, ms as seconds. */
 static const struct host_metric {
 	const char *name, *type, *help;
 	size_t offset;
@@ -33,19 +36,19 @@ static const struct host_metric {
 } host_metrics[] = {
 	{ "tarpit_host_sessions_total", "counter",
 	    "Tar pit sessions that ended, by host.",
-	    offsetof(struct host, sessions), false },
+	    offsetof(struct host_totals, sessions), false },
 	{ "tarpit_host_addresses", "gauge",
 	    "Distinct client addresses, by host.",
-	    offsetof(struct host, addresses), false },
+	    offsetof(struct host_totals, addresses), false },
 	{ "tarpit_host_hold_seconds_total", "counter",
 	    "Time the tar pit held clients, by host.",
-	    offsetof(struct host, held_ms), true },
+	    offsetof(struct host_totals, held_ms), true },
 	{ "tarpit_host_sessions_held", "gauge",
 	    "Sessions still held, by host.",
-	    offsetof(struct host, held_now), false },
+	    offsetof(struct host_totals, held_now), false },
 	{ "tarpit_host_sessions_lost", "gauge",
 	    "Sessions whose end was never logged: the host went down, by host.",
-	    offsetof(struct host, lost), false },
+	    offsetof(struct host_totals, lost), false },
 };
 
 /*
@@ -67,21 +70,20 @@ prometheus_print_label_value(const char *s)
  * that summing one over its hosts gives the total.
  */
 static void
-prometheus_print_hosts(const struct tally *tl)
+prometheus_print_hosts(const struct figures *f)
 {
-	struct host *hosts = hosts_sorted(tl);
-	size_t i, m, n = tl->hosts.count;
+	size_t i, m;
 
 	for (m = 0; m < sizeof(host_metrics) / sizeof(host_metrics[0]); m++) {
 		const struct host_metric *hm = &host_metrics[m];
 
 		prometheus_print_header(hm->name, hm->type, hm->help);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < f->nhosts; i++) {
 			uint64_t value = *(const uint64_t *)(const void *)
-			    ((const char *)&hosts[i] + hm->offset);
+			    ((const char *)&f->hosts[i].totals + hm->offset);
 
 			printf("%s{host=\"", hm->name);
-			prometheus_print_label_value(hosts[i].name);
+			prometheus_print_label_value(f->hosts[i].name);
 			printf("\"} ");
 			if (hm->ms)
 				print_seconds(value);
@@ -90,63 +92,63 @@ prometheus_print_hosts(const struct tally *tl)
 			putchar('\n');
 		}
 	}
-	free(hosts);
 }
 
 void
-prometheus_print(const struct options *o, struct tally *tl)
+prometheus_print(const struct options *o, const struct figures *f)
 {
+	const struct totals *t = &f->totals;
 	size_t i;
 
 	prometheus_print_header("tarpit_sessions_total", "counter",
 	    "Tar pit sessions that ended, by end reason.");
 	for (i = 0; i < REASONS; i++)
 		printf("tarpit_sessions_total{reason=\"%s\"} %" PRIu64 "\n",
-		    reason_names[i], tl->reasons[i]);
+		    reason_names[i], t->reasons[i]);
 	prometheus_print_header("tarpit_pregreet_sessions_total", "counter",
 	    "Sessions whose client spoke before the banner.");
-	printf("tarpit_pregreet_sessions_total %" PRIu64 "\n", tl->pregreet);
+	printf("tarpit_pregreet_sessions_total %" PRIu64 "\n", t->pregreet);
 	prometheus_print_header("tarpit_hold_seconds", "histogram",
 	    "How long the tar pit held each client.");
 	for (i = 0; i < CLASSES - 1; i++)
 		printf("tarpit_hold_seconds_bucket{le=\"%" PRIu64 "\"} %"
 		    PRIu64 "\n", class_bounds_ms[i] / MS_PER_SEC,
-		    tl->classes_le[i]);
+		    t->classes_le[i]);
 	printf("tarpit_hold_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n",
-	    tl->sessions);
+	    t->sessions);
 	printf("tarpit_hold_seconds_sum ");
-	print_seconds(tl->held_ms);
-	printf("\ntarpit_hold_seconds_count %" PRIu64 "\n", tl->sessions);
+	print_seconds(t->held_ms);
+	printf("\ntarpit_hold_seconds_count %" PRIu64 "\n", t->sessions);
 	prometheus_print_header("tarpit_hold_longest_seconds", "gauge",
 	    "The longest time one client was held.");
 	printf("tarpit_hold_longest_seconds ");
-	print_seconds(tl->longest_ms);
+	print_seconds(t->longest_ms);
 	putchar('\n');
 	/* Counting them for good would keep every address in the state. */
 	if (o->state_path == NULL) {
 		prometheus_print_header("tarpit_addresses", "gauge",
 		    "Distinct client addresses.");
-		printf("tarpit_addresses %zu\n", tl->addresses.count);
+		printf("tarpit_addresses %" PRIu64 "\n", f->addresses);
 	}
 	prometheus_print_header("tarpit_sessions_held", "gauge",
 	    "Sessions still held: connected and not yet ended.");
-	printf("tarpit_sessions_held %" PRIu64 "\n", tl->held_now);
+	printf("tarpit_sessions_held %" PRIu64 "\n", t->held_now);
 	prometheus_print_header("tarpit_sessions_lost_total", "counter",
 	    "Sessions whose end was never logged: their boot ended under them.");
-	printf("tarpit_sessions_lost_total %" PRIu64 "\n", tl->lost);
+	printf("tarpit_sessions_lost_total %" PRIu64 "\n", t->lost);
 	prometheus_print_header("tarpit_report_skipped_records_total", "counter",
 	    "Tar pit records skipped as malformed.");
 	printf("tarpit_report_skipped_records_total %" PRIu64 "\n",
-	    tl->skipped);
+	    t->skipped);
 	prometheus_print_header("tarpit_report_ignored_records_total", "counter",
 	    "Records with tarpit's fields that another program wrote, ignored.");
 	printf("tarpit_report_ignored_records_total %" PRIu64 "\n",
-	    tl->untrusted);
+	    t->ignored);
 	/* The state keeps one count for the journal, not one for each host. */
 	if (o->state_path != NULL)
 		return;
 	prometheus_print_header("tarpit_report_resent_records_total", "counter",
 	    "Tar pit records an uploader sent twice, counted once.");
-	printf("tarpit_report_resent_records_total %" PRIu64 "\n", tl->resent);
-	prometheus_print_hosts(tl);
+	printf("tarpit_report_resent_records_total %" PRIu64 "\n", t->resent);
+	prometheus_print_hosts(f);
 }

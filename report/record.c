@@ -17,26 +17,24 @@
 
 #include "../number.h"
 #include "address.h"
-#include "report.h"
+#include "figures.h"
+#include "record.h"
 #include "trust.h"
+#include "util.h"
 
 #define REASON_TEXT_MAX    31     /* characters of an END_REASON value */
-
-const char *const reason_names[REASONS] = {
-	END_REASON_PEER_CLOSED, END_REASON_WRITE_ERROR, END_REASON_MAX_TIME,
-	END_REASON_HELO_TIMEOUT, END_REASON_QUIT, END_REASON_SIGNAL, "other",
-};
+#define REASON_OTHER       (REASONS - 1)
 
 enum seen { SEEN_MESSAGE_ID, SEEN_PID, SEEN_MACHINE, SEEN_ADDR, SEEN_PORT,
     SEEN_HELO, SEEN_PREGREET, SEEN_DURATION, SEEN_REASON, SEEN_COMM, SEEN_UNIT,
-    FIELDS };
+    SEEN_UID, FIELDS };
 
 #define BIT(f) (1u << (f))
 #define CONNECT_FIELDS (BIT(SEEN_MESSAGE_ID) | BIT(SEEN_ADDR) | \
     BIT(SEEN_PORT))
 /* Its writer too: an entry without a unit is read to its end to know it. */
 #define CONNECT_KEY_FIELDS (CONNECT_FIELDS | BIT(SEEN_PID) | \
-    BIT(SEEN_MACHINE) | BIT(SEEN_COMM) | BIT(SEEN_UNIT))
+    BIT(SEEN_MACHINE) | BIT(SEEN_COMM) | BIT(SEEN_UNIT) | BIT(SEEN_UID))
 #define DISCONNECT_FIELDS (CONNECT_FIELDS | BIT(SEEN_PREGREET) | \
     BIT(SEEN_DURATION) | BIT(SEEN_REASON))
 
@@ -153,6 +151,17 @@ record_set_unit(struct record *r, const char *value, size_t len)
 	return true;
 }
 
+static bool
+record_set_uid(struct record *r, const char *value, size_t len)
+{
+	uint64_t n;
+
+	if (!number_whole(value, len, 0, UINT32_MAX, &n))
+		return false;
+	r->uid = (uint32_t)n;
+	return true;
+}
+
 /*
  * The fields the report reads, in enum seen order: the journal's name, the
  * key in the one-line form (none for what the journal adds itself), and the
@@ -174,6 +183,7 @@ static const struct {
 	{ FIELD_END_REASON,   KEY_END_REASON,   record_set_reason },
 	{ COMM_FIELD,         NULL,             record_set_comm },
 	{ UNIT_FIELD,         NULL,             record_set_unit },
+	{ UID_FIELD,          NULL,             record_set_uid },
 };
 
 static bool
@@ -325,7 +335,15 @@ record_read(sd_journal *j, struct record *r)
 	if ((r->fields & BIT(SEEN_MESSAGE_ID)) == 0 &&
 	    !record_take_message(j, r))
 		return RECORD_NONE;
-	if (!writer_trusted(&r->writer))
+	if (!record_complete(r))
+		return RECORD_MALFORMED;
+	switch (writer_judge(&r->writer)) {
+	case TRUST_YES:
+		return RECORD_WHOLE;
+	case TRUST_UNNAMED:
+		return (r->fields & BIT(SEEN_UID)) != 0 ? RECORD_UNNAMED :
+		    RECORD_UNTRUSTED;
+	default:
 		return RECORD_UNTRUSTED;
-	return record_complete(r) ? RECORD_WHOLE : RECORD_MALFORMED;
+	}
 }

@@ -20,7 +20,8 @@
 
 #include <sysexits.h>
 
-#include "report.h"
+#include "table.h"
+#include "util.h"
 
 static uint64_t hash_seed;
 

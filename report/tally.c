@@ -14,14 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "figures.h"
+#include "hosts.h"
+#include "record.h"
+#include "table.h"
+#include "tally.h"
+#include "timeline.h"
+#include "trust.h"
+#include "util.h"
 
-const uint64_t class_bounds_ms[CLASS_BOUNDS] = {
-	10000, 60000, 600000, 3600000,
-};
-const char *const class_labels[CLASSES] = {
-	"< 10 s", "< 1 min", "< 10 min", "< 1 h", ">= 1 h",
-};
+/*
+ * Hold times are counted in a histogram fine enough for the median: one
+ * bucket per millisecond below 2^14 ms (16.384 s), then 2^13 buckets for
+ * each doubling, so a bucket is at most 1/8192 of its value wide.
+ */
+#define EXACT_MS_BITS      14
+#define EXACT_MS           ((uint64_t)1 << EXACT_MS_BITS)
+#define SUB_BUCKETS        (EXACT_MS / 2)
+#define FINE_BUCKETS       (EXACT_MS + \
+    (DURATION_MAX_BITS - EXACT_MS_BITS) * SUB_BUCKETS)
 
 static void
 session_key_of(struct session_key *k, const struct record *r)
@@ -153,6 +164,7 @@ tally_init(struct tally *tl)
 	    CLIENT_TEXT_MAX + 1, HELO_COUNTERS);
 	table_init(&tl->open, sizeof(struct open_session),
 	    offsetof(struct open_session, key), sizeof(struct session_key), 64);
+	tarpit_uids_init(&tl->tarpit_uids);
 	timeline_init(&tl->timeline);
 	hosts_init(tl);
 }
@@ -165,6 +177,7 @@ tally_free(struct tally *tl)
 	table_free(&tl->addresses);
 	table_free(&tl->helos);
 	table_free(&tl->open);
+	table_free(&tl->tarpit_uids);
 	timeline_free(&tl->timeline);
 	hosts_free(tl);
 }
@@ -180,17 +193,32 @@ tally_connect(struct tally *tl, struct host *h, const struct record *r)
 	session_key_of(&k, r);
 	hash = hash_bytes(&k, sizeof(k));
 	if (table_find(&tl->open, &k, hash) != NULL) {
-		h->lost++;
-		tl->lost++;
+		h->totals.lost++;
+		tl->totals.lost++;
 		return;
 	}
 	s = (struct open_session *)table_add(&tl->open, &k, hash);
 	s->host = host_index(tl, h);
 }
 
+/*
+ * A named record teaches its host's tarpit user; an unnamed one counts if
+ * it is of that user (trust.h).
+ */
+bool
+tally_vouched(struct tally *tl, const struct record *r, bool named)
+{
+	if (named)
+		tarpit_uid_note(&tl->tarpit_uids, r->machine, r->stamp.boot,
+		    r->uid);
+	return named || tarpit_uid_is(&tl->tarpit_uids, r->machine,
+	    r->stamp.boot, r->uid);
+}
+
 void
 tally_disconnect(struct tally *tl, struct host *h, const struct record *r)
 {
+	struct totals *t = &tl->totals;
 	uint64_t ms = r->duration_ms;
 	struct session_key k;
 	struct link *e;
@@ -200,28 +228,28 @@ tally_disconnect(struct tally *tl, struct host *h, const struct record *r)
 	e = table_find(&tl->open, &k, hash_bytes(&k, sizeof(k)));
 	if (e != NULL)
 		table_remove(&tl->open, e);
-	tl->sessions++;
-	tl->held_ms += ms;
-	h->sessions++;
-	h->held_ms += ms;
-	tl->pregreet += r->pregreet;
-	tl->reasons[r->reason]++;
+	t->sessions++;
+	t->held_ms += ms;
+	h->totals.sessions++;
+	h->totals.held_ms += ms;
+	t->pregreet += r->pregreet;
+	t->reasons[r->reason]++;
 	tl->fine[fine_bucket(ms)]++;
-	for (c = 0; c < CLASSES - 1 && ms >= class_bounds_ms[c]; c++)
+	for (c = 0; c < CLASS_BOUNDS && ms >= class_bounds_ms[c]; c++)
 		;
-	tl->classes[c]++;
-	for (c = 0; c < CLASSES - 1; c++)
-		tl->classes_le[c] += ms <= class_bounds_ms[c];
-	if (ms > tl->longest_ms || tl->sessions == 1) {
-		tl->longest_ms = ms;
-		tl->longest_addr_known = r->addr_known;
-		memcpy(tl->longest_addr, r->addr, sizeof(r->addr));
+	t->classes[c]++;
+	for (c = 0; c < CLASS_BOUNDS; c++)
+		t->classes_le[c] += ms <= class_bounds_ms[c];
+	if (ms > t->longest_ms || t->sessions == 1) {
+		t->longest_ms = ms;
+		t->longest_addr_known = r->addr_known;
+		memcpy(t->longest_addr, r->addr, sizeof(r->addr));
 	}
 	if (r->addr_known) {
 		address_count(tl, r->addr, ms);
 		host_count_address(tl, h, r->addr);
 	} else {
-		tl->unknown_address++;
+		t->unknown_address++;
 	}
 	if (r->has_helo)
 		helo_count(tl, r->helo, ms);
@@ -245,9 +273,9 @@ fine_rank(const struct tally *tl, uint64_t rank)
 
 /* The mean of the two middle sessions, or the middle one. */
 uint64_t
-median_ms(const struct tally *tl)
+tally_median_ms(const struct tally *tl)
 {
-	uint64_t n = tl->sessions;
+	uint64_t n = tl->totals.sessions;
 
 	return (fine_rank(tl, (n + 1) / 2) + fine_rank(tl, n / 2 + 1)) / 2;
 }
@@ -289,7 +317,7 @@ top_offer(struct top *t, const void *e, int (*cmp)(const void *,
 }
 
 void
-top_addresses(const struct tally *tl, struct top *t)
+tally_top_addresses(const struct tally *tl, struct top *t)
 {
 	size_t i;
 
@@ -300,7 +328,7 @@ top_addresses(const struct tally *tl, struct top *t)
 }
 
 void
-top_helos(const struct tally *tl, struct top *t)
+tally_top_helos(const struct tally *tl, struct top *t)
 {
 	size_t i;
 

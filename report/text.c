@@ -12,16 +12,20 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "figures.h"
+#include "format.h"
+#include "options.h"
+#include "output.h"
+#include "timeline.h"
 
 #define BAR_WIDTH          40     /* characters in the longest bar */
 
 static void
-text_print_totals(const struct options *o, const struct tally *tl)
+text_print_totals(const struct options *o, const struct figures *f)
 {
+	const struct totals *t = &f->totals;
 	char from[64], to[64], median[64], longest[64], share[32], addr[64];
 	char hours[32];
 
@@ -32,66 +36,64 @@ text_print_totals(const struct options *o, const struct tally *tl)
 	if (o->until_usec != NO_END)
 		format_moment(to, sizeof(to), o->until_usec);
 	printf("Sessions ended from %s to %s\n\n", from, to);
-	format_hold(median, sizeof(median), median_ms(tl));
-	format_hold(longest, sizeof(longest), tl->longest_ms);
-	format_percent(share, sizeof(share), tl->pregreet, tl->sessions);
-	printf("  %-22s %" PRIu64 "\n", "sessions", tl->sessions);
-	printf("  %-22s %zu\n", "distinct addresses", tl->addresses.count);
-	printf("  %-22s %" PRIu64 "\n", "unknown address", tl->unknown_address);
-	format_hours(hours, sizeof(hours), tl->held_ms);
+	format_hold(median, sizeof(median), f->median_ms);
+	format_hold(longest, sizeof(longest), t->longest_ms);
+	format_percent(share, sizeof(share), t->pregreet, t->sessions);
+	printf("  %-22s %" PRIu64 "\n", "sessions", t->sessions);
+	printf("  %-22s %" PRIu64 "\n", "distinct addresses", f->addresses);
+	printf("  %-22s %" PRIu64 "\n", "unknown address", t->unknown_address);
+	format_hours(hours, sizeof(hours), t->held_ms);
 	printf("  %-22s %s hours\n", "spammer time wasted", hours);
-	if (tl->sessions > 0) {
+	if (t->sessions > 0) {
 		printf("  %-22s %s\n", "median hold", median);
-		if (tl->longest_addr_known)
-			address_format(addr, sizeof(addr), tl->longest_addr);
+		if (t->longest_addr_known)
+			address_format(addr, sizeof(addr), t->longest_addr);
 		else
 			strcpy(addr, ADDRESS_UNKNOWN);
 		printf("  %-22s %s, %s\n", "longest hold", longest, addr);
 	} else {
 		printf("  %-22s -\n  %-22s -\n", "median hold", "longest hold");
 	}
-	printf("  %-22s %" PRIu64 " (%s)\n", "pregreet", tl->pregreet, share);
-	printf("  %-22s %" PRIu64 "\n", "still held", tl->held_now);
-	printf("  %-22s %" PRIu64 "\n", "lost", tl->lost);
-	printf("  %-22s %" PRIu64 "\n", "skipped records", tl->skipped);
-	printf("  %-22s %" PRIu64 "\n", "ignored records", tl->untrusted);
-	printf("  %-22s %" PRIu64 "\n", "re-sent records", tl->resent);
+	printf("  %-22s %" PRIu64 " (%s)\n", "pregreet", t->pregreet, share);
+	printf("  %-22s %" PRIu64 "\n", "still held", t->held_now);
+	printf("  %-22s %" PRIu64 "\n", "lost", t->lost);
+	printf("  %-22s %" PRIu64 "\n", "skipped records", t->skipped);
+	printf("  %-22s %" PRIu64 "\n", "ignored records", t->ignored);
+	printf("  %-22s %" PRIu64 "\n", "re-sent records", t->resent);
 }
 
 /* Each host's share, named by its _HOSTNAME. */
 static void
-text_print_hosts(const struct tally *tl)
+text_print_hosts(const struct figures *f)
 {
-	struct host *hosts = hosts_sorted(tl);
 	char held[32];
 	size_t i;
 
 	printf("\n%-32s %8s %9s %14s %10s %6s\n", "Host", "sessions",
 	    "addresses", "held", "still held", "lost");
-	for (i = 0; i < tl->hosts.count; i++) {
-		const struct host *h = &hosts[i];
+	for (i = 0; i < f->nhosts; i++) {
+		const struct host_figures *h = &f->hosts[i];
 
-		format_duration(held, sizeof(held), h->held_ms);
+		format_duration(held, sizeof(held), h->totals.held_ms);
 		printf("  %-30s %8" PRIu64 " %9" PRIu64 " %14s %10" PRIu64
 		    " %6" PRIu64 "\n", h->name[0] == '\0' ? "(no name)" :
-		    h->name, h->sessions, h->addresses, held, h->held_now,
-		    h->lost);
+		    h->name, h->totals.sessions, h->totals.addresses, held,
+		    h->totals.held_now, h->totals.lost);
 	}
-	free(hosts);
 }
 
 static void
-text_print_reasons(const struct tally *tl)
+text_print_reasons(const struct totals *t)
 {
 	char share[32];
 	size_t i;
 
 	printf("\n%-22s %10s\n", "End reason", "sessions");
 	for (i = 0; i < REASONS; i++) {
-		format_percent(share, sizeof(share), tl->reasons[i],
-		    tl->sessions);
+		format_percent(share, sizeof(share), t->reasons[i],
+		    t->sessions);
 		printf("  %-20s %10" PRIu64 "  %6s\n", reason_names[i],
-		    tl->reasons[i], share);
+		    t->reasons[i], share);
 	}
 }
 
@@ -106,25 +108,22 @@ text_print_top_header(const char *what)
 }
 
 static void
-text_print_tops(const struct tally *tl)
+text_print_tops(const struct figures *f)
 {
-	char addr[64], held[32];
-	struct top t;
+	char held[32];
 	size_t i;
 
 	text_print_top_header("addresses");
-	top_addresses(tl, &t);
-	for (i = 0; i < t.n; i++) {
-		const struct address *a = t.entries[i];
+	for (i = 0; i < f->ntop_addresses; i++) {
+		const struct ranked *a = &f->top_addresses[i];
 
-		address_format(addr, sizeof(addr), a->addr);
 		format_duration(held, sizeof(held), a->held_ms);
-		printf("  %-39s %8" PRIu64 "  %s\n", addr, a->sessions, held);
+		printf("  %-39s %8" PRIu64 "  %s\n", a->name, a->sessions,
+		    held);
 	}
 	text_print_top_header("HELO names");
-	top_helos(tl, &t);
-	for (i = 0; i < t.n; i++) {
-		const struct helo *h = t.entries[i];
+	for (i = 0; i < f->ntop_helos; i++) {
+		const struct ranked *h = &f->top_helos[i];
 
 		format_duration(held, sizeof(held), h->held_ms);
 		printf("  %-39s %8" PRIu64 "  %s%s\n",
@@ -146,54 +145,51 @@ text_bar(char bar[BAR_WIDTH + 1], uint64_t count, uint64_t most)
 }
 
 static void
-text_print_histogram(const struct tally *tl)
+text_print_histogram(const struct totals *t)
 {
 	char share[32], bar[BAR_WIDTH + 1];
 	uint64_t most = 0;
 	size_t c;
 
 	for (c = 0; c < CLASSES; c++)
-		if (tl->classes[c] > most)
-			most = tl->classes[c];
+		if (t->classes[c] > most)
+			most = t->classes[c];
 	printf("\n%-22s %10s\n", "Hold time", "sessions");
 	for (c = 0; c < CLASSES; c++) {
-		text_bar(bar, tl->classes[c], most);
-		format_percent(share, sizeof(share), tl->classes[c],
-		    tl->sessions);
+		text_bar(bar, t->classes[c], most);
+		format_percent(share, sizeof(share), t->classes[c],
+		    t->sessions);
 		printf("  %-20s %10" PRIu64 "  %6s%s%s\n", class_labels[c],
-		    tl->classes[c], share, bar[0] != '\0' ? "  " : "", bar);
+		    t->classes[c], share, bar[0] != '\0' ? "  " : "", bar);
 	}
 }
 
 static void
-text_print_timeline(const struct options *o, const struct tally *tl)
+text_print_timeline(const struct intervals *in)
 {
 	char when[64], hours[32], bar[BAR_WIDTH + 1], title[32];
-	struct intervals in;
-	uint64_t most;
+	uint64_t most = intervals_most(in);
 	size_t i;
 
-	timeline_intervals(&tl->timeline, o, &in);
-	most = intervals_most(&in);
-	snprintf(title, sizeof(title), "Sessions by %s", intervals_unit(&in));
+	snprintf(title, sizeof(title), "Sessions by %s", intervals_unit(in));
 	printf("\n%-22s %10s  %8s\n", title, "sessions", "hours");
-	for (i = 0; i < in.n; i++) {
-		format_interval(when, sizeof(when), in.v[i].start_usec, in.by);
-		format_hours(hours, sizeof(hours), in.v[i].held_ms);
-		text_bar(bar, in.v[i].sessions, most);
+	for (i = 0; i < in->n; i++) {
+		format_interval(when, sizeof(when), in->v[i].start_usec,
+		    in->by);
+		format_hours(hours, sizeof(hours), in->v[i].held_ms);
+		text_bar(bar, in->v[i].sessions, most);
 		printf("  %-20s %10" PRIu64 "  %8s%s%s\n", when,
-		    in.v[i].sessions, hours, bar[0] != '\0' ? "  " : "", bar);
+		    in->v[i].sessions, hours, bar[0] != '\0' ? "  " : "", bar);
 	}
-	intervals_free(&in);
 }
 
 void
-text_print(const struct options *o, struct tally *tl)
+text_print(const struct options *o, const struct figures *f)
 {
-	text_print_totals(o, tl);
-	text_print_hosts(tl);
-	text_print_reasons(tl);
-	text_print_tops(tl);
-	text_print_histogram(tl);
-	text_print_timeline(o, tl);
+	text_print_totals(o, f);
+	text_print_hosts(f);
+	text_print_reasons(&f->totals);
+	text_print_tops(f);
+	text_print_histogram(&f->totals);
+	text_print_timeline(&f->timeline);
 }

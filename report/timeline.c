@@ -18,12 +18,19 @@
 
 #include <sysexits.h>
 
-#include "report.h"
+#include "options.h"
+#include "timeline.h"
+#include "util.h"
 
+#define TIMELINE_HOURS_MAX (1 << 20)  /* about 119 years */
 #define SEC_PER_HOUR       3600
 #define HOURS_PER_DAY      24
 /* Two days, and a partial hour at either end: longer spans go by day. */
 #define AUTO_HOURS_MAX     (2 * HOURS_PER_DAY + 1)
+
+const char *const timeline_by_names[TIMELINE_BYS] = {
+	[BY_HOUR] = "hour", [BY_DAY] = "day",
+};
 
 /*
  * Hours are counted where local hours begin.  Every zone's offset is a whole
@@ -211,5 +218,5 @@ intervals_most(const struct intervals *in)
 const char *
 intervals_unit(const struct intervals *in)
 {
-	return in->by == BY_DAY ? "day" : "hour";
+	return timeline_by_names[in->by];
 }

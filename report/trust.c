@@ -16,6 +16,8 @@
 #include "../record.h"
 #include "trust.h"
 
+#define TARPIT_UIDS_START     16     /* hosts and boots room is made for */
+
 /* Postfix's units: Debian's postfix@-.service instances, or postfix.service. */
 #define POSTFIX_UNIT          "postfix.service"
 #define POSTFIX_UNIT_PREFIX   "postfix@"
@@ -46,6 +48,7 @@ void
 writer_take_comm(struct writer *w, enum writer_kind kind,
     const char *postfix_daemon, const char *value, size_t len)
 {
+	w->comm_seen = true;
 	switch (kind) {
 	case WRITER_TARPIT:
 		w->comm_ok = text_equal(value, len, RECORD_COMM);
@@ -89,4 +92,54 @@ bool
 writer_trusted(const struct writer *w)
 {
 	return w->comm_ok && (!w->unit_seen || w->unit_ok);
+}
+
+/* Trusted, not, or unnamed: then only what else is known can vouch for it. */
+enum trust
+writer_judge(const struct writer *w)
+{
+	if (!w->comm_seen && !w->unit_seen)
+		return TRUST_UNNAMED;
+	return writer_trusted(w) ? TRUST_YES : TRUST_NO;
+}
+
+void
+tarpit_uids_init(struct table *t)
+{
+	table_init(t, sizeof(struct tarpit_uid),
+	    offsetof(struct tarpit_uid, key),
+	    sizeof(((struct tarpit_uid *)NULL)->key), TARPIT_UIDS_START);
+}
+
+/* A named record's user, the one its host's tarpit runs as in that boot. */
+void
+tarpit_uid_note(struct table *t, sd_id128_t machine, sd_id128_t boot,
+    uint32_t uid)
+{
+	struct tarpit_uid key, *u;
+	uint32_t hash;
+
+	memset(&key, 0, sizeof(key));
+	key.key.machine = machine;
+	key.key.boot = boot;
+	hash = hash_bytes(&key.key, sizeof(key.key));
+	u = (struct tarpit_uid *)table_find(t, &key.key, hash);
+	if (u == NULL)
+		u = (struct tarpit_uid *)table_add(t, &key.key, hash);
+	u->uid = uid;
+}
+
+bool
+tarpit_uid_is(const struct table *t, sd_id128_t machine, sd_id128_t boot,
+    uint32_t uid)
+{
+	struct tarpit_uid key;
+	const struct tarpit_uid *u;
+
+	memset(&key, 0, sizeof(key));
+	key.key.machine = machine;
+	key.key.boot = boot;
+	u = (const struct tarpit_uid *)table_find(t, &key.key,
+	    hash_bytes(&key.key, sizeof(key.key)));
+	return u != NULL && u->uid == uid;
 }

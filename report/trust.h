@@ -18,9 +18,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <systemd/sd-id128.h>
+
+#include "table.h"
 
 #define COMM_FIELD         "_COMM"
 #define UNIT_FIELD         "_SYSTEMD_UNIT"
+#define UID_FIELD          "_UID"
 
 /* Which program an entry must come from. */
 enum writer_kind { WRITER_TARPIT, WRITER_PROBE, WRITER_POSTFIX };
@@ -28,18 +34,46 @@ enum writer_kind { WRITER_TARPIT, WRITER_PROBE, WRITER_POSTFIX };
 /*
  * What journald said of an entry's writer.  No unit (a host without
  * systemd, or tarpit under a launcher that is no unit's) leaves the name
- * alone to judge by.
+ * alone to judge by.  Neither name: journald read them from /proc only once
+ * the writer had exited, as it does for a process that logs and exits
+ * within a few milliseconds.
  */
 struct writer {
+	bool comm_seen;
 	bool comm_ok;
 	bool unit_seen;
 	bool unit_ok;
 };
+
+enum trust { TRUST_YES, TRUST_NO, TRUST_UNNAMED };
 
 void writer_take_comm(struct writer *w, enum writer_kind kind,
     const char *postfix_daemon, const char *value, size_t len);
 void writer_take_unit(struct writer *w, enum writer_kind kind,
     const char *value, size_t len);
 bool writer_trusted(const struct writer *w);
+enum trust writer_judge(const struct writer *w);
+
+/*
+ * The user tarpit ran as on each host and boot, from its named records:
+ * an unnamed record of that user there is tarpit's too.  _UID comes from
+ * the kernel with the message, so journald has it even when the writer is
+ * gone; to forge one a program must run as tarpit's user (the shipped
+ * unit's own "tarpit") or as root.
+ */
+struct tarpit_uid {
+	struct link link;
+	struct {
+		sd_id128_t machine;
+		sd_id128_t boot;
+	} key;
+	uint32_t uid;
+};
+
+void tarpit_uids_init(struct table *t);
+void tarpit_uid_note(struct table *t, sd_id128_t machine, sd_id128_t boot,
+    uint32_t uid);
+bool tarpit_uid_is(const struct table *t, sd_id128_t machine,
+    sd_id128_t boot, uint32_t uid);
 
 #endif

@@ -17,7 +17,7 @@
 
 #include <sysexits.h>
 
-#include "report.h"
+#include "util.h"
 
 void __attribute__((noreturn, format(printf, 2, 3)))
 die(int status, const char *fmt, ...)

@@ -42,10 +42,9 @@ journald_away() {
 # journald_back: journald again, in the namespace journald_away held, on the same
 # journal files.
 journald_back() {
-	"${IN_NS[@]}" env SYSTEMD_LOG_TARGET=console /lib/systemd/systemd-journald \
-		2>>"$BATS_FILE_TMPDIR/journald.log" 3>&- &
+	"$RIG/journald" again "$JOURNALD_DIR" "$HOLDER_PID" 3>&- &
 	JOURNALD_PID=$!
-	wait_until 5 in_journal journalctl --sync
+	"$RIG/journald" ready "$JOURNALD_DIR"
 }
 
 # ended_waiting_for_the_log: the last session has sent its last reply, and its process

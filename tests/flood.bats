@@ -77,7 +77,7 @@ flood_xinetd_start() {
 # FLOOD_SECONDS and all but the resets had their banner.
 flood() {
 	local seconds
-	run -0 "$1" python3 "$NSPAWN_DIR/flood.py" 127.0.0.1 "$2" "$FLOOD_COUNT" \
+	run -0 "$1" "$RIG/client" flood 127.0.0.1 "$2" "$FLOOD_COUNT" \
 		--sources="$3" --per-source="$4" --reset="$FLOOD_RESETS" \
 		--wait-close --timeout=$((3 * FLOOD_SECONDS * ${WAIT_SCALE:-1})) --list="$FLOOD_LIST"
 	FLOOD_SUMMARY=$output

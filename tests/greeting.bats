@@ -5,7 +5,7 @@
 
 load test_helper/common-setup
 
-CLIENTS=$BATS_TEST_DIRNAME/test_helper/clients
+CLIENTS=$RIG/clients
 
 setup() {
 	common_setup

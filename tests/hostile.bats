@@ -21,124 +21,15 @@ logged_at_least() {
 	(($(grep -c -- "$2" "$LOG") >= $1))
 }
 
-# hostile_client MODE HOST PORT ARG: a client smtpclient.py cannot be, printing
-# "SECONDS LINE" for each line received (CRLF removed) and "SECONDS * EVENT" otherwise.
-#   flood OCTETS    after the banner, send "HELO " and OCTETS more octets of x while
-#                   reading; "* send blocked after N octets" once no octet has gone for 1 s
-#   drip INTERVAL   after the banner, send "HELO drip.example\r\n" one octet every
-#                   INTERVAL seconds while reading
-#   crowd COUNT     open COUNT connections at once, print "* port N" for each, wait for
-#                   every banner, then close them all at once
-# Every mode reads until the server closes ("* EOF" or "* RESET"); 15 s at most.
+# hostile_client KIND HOST PORT ARG: rig/client hostile, a client that stuffs a line,
+# drips one, or comes as a crowd, printing "SECONDS LINE" for each line received.
 hostile_client() {
-	python3 - "$@" <<'EOF'
-import select, socket, sys, time
-
-mode, host, port, arg = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-start = time.monotonic()
-limit = start + 15
-
-def say(text):
-    print("%.3f %s" % (time.monotonic() - start, text), flush=True)
-
-def connect():
-    s = socket.create_connection((host, port), timeout=5)
-    s.setblocking(False)
-    return s
-
-class Lines:
-    """The lines a socket receives, printed as they complete."""
-    def __init__(self, sock):
-        self.sock, self.buffer, self.count, self.ended = sock, b"", 0, False
-    def receive(self, quiet=False):
-        try:
-            data = self.sock.recv(65536)
-        except BlockingIOError:
-            return
-        except ConnectionResetError:
-            data, why = b"", "* RESET"
-        else:
-            why = "* EOF"
-        if not data:
-            self.ended = True
-            if not quiet:
-                say(why)
-            return
-        self.buffer += data
-        while b"\r\n" in self.buffer:
-            line, _, self.buffer = self.buffer.partition(b"\r\n")
-            self.count += 1
-            if not quiet:
-                say(line.decode("latin-1"))
-
-def until_banner(lines):
-    while lines.count == 0 and not lines.ended and time.monotonic() < limit:
-        select.select([lines.sock], [], [], 0.1)
-        lines.receive()
-
-def run_flood(octets):
-    s = connect()
-    lines = Lines(s)
-    until_banner(lines)
-    data = memoryview(b"HELO " + b"x" * octets)
-    sent, progress, blocked = 0, time.monotonic(), False
-    while not lines.ended and time.monotonic() < limit:
-        readable, writable, _ = select.select([s], [s] if sent < len(data) else [], [], 0.1)
-        if readable:
-            lines.receive()
-        if writable:
-            try:
-                n = s.send(data[sent:sent + 65536])
-            except (BlockingIOError, BrokenPipeError, ConnectionResetError):
-                n = 0
-            if n:
-                sent, progress = sent + n, time.monotonic()
-        if not blocked and sent < len(data) and time.monotonic() - progress > 1:
-            blocked = True
-            say("* send blocked after %d octets" % sent)
-
-def run_drip(interval):
-    s = connect()
-    lines = Lines(s)
-    until_banner(lines)
-    for octet in b"HELO drip.example\r\n":
-        try:
-            s.send(bytes([octet]))
-        except (BrokenPipeError, ConnectionResetError):
-            break
-        due = time.monotonic() + interval
-        while not lines.ended and time.monotonic() < due:
-            select.select([s], [], [], due - time.monotonic())
-            lines.receive()
-        if lines.ended:
-            return
-    while not lines.ended and time.monotonic() < limit:
-        select.select([s], [], [], 0.1)
-        lines.receive()
-
-def run_crowd(count):
-    crowd = [Lines(connect()) for _ in range(count)]
-    for lines in crowd:
-        say("* port %d" % lines.sock.getsockname()[1])
-    waiting = [lines for lines in crowd if lines.count == 0]
-    while waiting and time.monotonic() < limit:
-        select.select([lines.sock for lines in waiting], [], [], 0.1)
-        for lines in waiting:
-            lines.receive(quiet=True)
-        waiting = [lines for lines in waiting if lines.count == 0 and not lines.ended]
-    say("* %d banners" % sum(1 for lines in crowd if lines.count > 0))
-    for lines in crowd:
-        lines.sock.close()
-    say("* closed")
-
-{"flood": lambda: run_flood(int(arg)), "drip": lambda: run_drip(float(arg)),
- "crowd": lambda: run_crowd(int(arg))}[mode]()
-EOF
+	"$RIG/client" hostile "$@"
 }
 
 @test "a 10 MB line is cut at 512 octets: the sender blocks, the trickle goes on, max-time ends it" {
 	activator_start 127.0.0.1 -d 0.1 -t 3 -H mx.test -l stderr
-	run -0 hostile_client flood 127.0.0.1 "$PORT" 10485760
+	run -0 hostile_client stuff 127.0.0.1 "$PORT" 10485760
 	local flood=$output blocked
 	blocked=$(awk '/\* send blocked after/ { print $6 }' <<<"$flood")
 	[[ -n $blocked ]] || fail "the 10 MB send never blocked: $(grep -v ' 250-' <<<"$flood")"
@@ -192,7 +83,7 @@ EOF
 	netns_pair_create
 	activator_start_in_netns "$NETNS_SERVER" 169.254.25.1 -d 0.3 -t 60 -H mx.test -l stderr
 	local out=$BATS_TEST_TMPDIR/client.out start elapsed
-	ip netns exec "$NETNS_CLIENT" python3 "$HELPERS/smtpclient.py" --timeout=60 \
+	ip netns exec "$NETNS_CLIENT" "$RIG/client" talk --timeout=60 \
 		169.254.25.1 "$PORT" read send:'HELO vanish.example\r\n' read waithup >"$out" 3>&- &
 	CLIENT_PID=$!
 	wait_until 5 grep -q '^250-' "$out"

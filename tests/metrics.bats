@@ -71,7 +71,7 @@ metrics_analyze() {
 	assert_output ''
 	run -0 metrics_analyze security --offline=yes --no-pager units/tarpit-metrics.service
 	assert_line --partial 'Overall exposure level for tarpit-metrics.service: 0.9 SAFE'
-	tr '\n' ' ' <README.md | grep -q 'scores it 0.9 SAFE'
+	tr '\n' ' ' <man/tarpit-deploy.7 | grep -q 'scores it 0.9 SAFE'
 }
 
 @test "the shipped timer is installed but off, and runs the service every minute" {
@@ -110,7 +110,7 @@ metrics_analyze() {
 
 @test "a held session is a gauge while it lasts; counters never go back from one refresh to the next" {
 	local out=$BATS_TEST_TMPDIR/held.out before previous=0 now k
-	in_container_net python3 "$HELPERS/smtpclient.py" --timeout=60 127.0.0.1 "$NSPAWN_PORT" \
+	in_container_net "$RIG/client" talk --timeout=60 127.0.0.1 "$NSPAWN_PORT" \
 		read 'send:HELO held.example\r\n' eof >"$out" 2>&1 3>&- &
 	local client=$!
 	wait_until 60 scraped tarpit_sessions_held 1 || fail "held never 1: $(node_exporter_scrape | grep tarpit_sessions_held)"

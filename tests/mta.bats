@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Real mail is never harmed: real MTAs, really installed (each in an overlay container
-# of its own, test_helper/mta-container), relay one message each to the tar pit as
+# of its own, rig/mta), relay one message each to the tar pit as
 # their only next hop, are held with the teaser on until the 421 of --max-time, and
 # defer the message, keeping it queued; they never bounce it.  Postfix (per-read
 # timers) and Exim (a timer per whole reply) run at once; make bench-clients runs
@@ -16,7 +16,7 @@ teardown() {
 	common_teardown
 }
 
-# assert_held_and_deferred MTA: what mta-container printed for MTA (in
+# assert_held_and_deferred MTA: what rig/mta printed for MTA (in
 # $BATS_TEST_TMPDIR/MTA.out) and tarpit's record of its session.
 assert_held_and_deferred() {
 	local record
@@ -33,7 +33,7 @@ assert_held_and_deferred() {
 	local mta pids=() status=0
 	activator_start 127.0.0.1 --greet-wait 1 -d 1 -t 6 -H mx.test -l stderr
 	for mta in postfix exim; do
-		"$HELPERS/mta-container" "$mta" "$PORT" 60 >"$BATS_TEST_TMPDIR/$mta.out" 2>&1 3>&- &
+		"$RIG/mta" "$mta" "$PORT" 60 >"$BATS_TEST_TMPDIR/$mta.out" 2>&1 3>&- &
 		pids+=($!)
 	done
 	for pid in "${pids[@]}"; do

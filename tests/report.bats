@@ -495,7 +495,7 @@ since_gives() {
 }
 
 @test "2000 generated sessions agree with an independent count in Python" {
-	python3 "$BATS_TEST_DIRNAME/../bench/make-export" 2000 7 >"$EXPORT"
+	python3 "$RIG/make-export" 2000 7 >"$EXPORT"
 	journal_build
 	python3 "$REPORT_DATA/expect-from-export" <"$EXPORT" >"$BATS_TEST_TMPDIR/expected.json"
 	run -0 report --json
@@ -622,17 +622,20 @@ usage_error() {
 	usage_error "--state: only with --prometheus" --json --state x
 	usage_error "--state: counts everything since its first run; no --since or --until" --prometheus --state x --since today
 	usage_error "--directory and --file exclude each other" -D /tmp --file x.journal
-	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --blocklist, --allowlist, --expire, --postfix-action, --help (-h), --version (-V)" --jsn
-	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --blocklist, --allowlist, --expire, --postfix-action, --help (-h), --version (-V)" -x
-	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --json, --html, --prometheus, --addresses, --output (-o), --state, --host, --blocklist, --allowlist, --expire, --postfix-action, --help (-h), --version (-V)" --json=1
+	usage_error "unknown option '--jsn'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --host, --json, --html, --prometheus, --addresses, --blocklist, --allowlist, --expire, --postfix-action, --output (-o), --state, --help (-h), --version (-V)" --jsn
+	usage_error "unknown option '-x'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --host, --json, --html, --prometheus, --addresses, --blocklist, --allowlist, --expire, --postfix-action, --output (-o), --state, --help (-h), --version (-V)" -x
+	usage_error "unknown option '--json=1'; accepted: --since (-S), --until (-U), --directory (-D), --file, --by, --host, --json, --html, --prometheus, --addresses, --blocklist, --allowlist, --expire, --postfix-action, --output (-o), --state, --help (-h), --version (-V)" --json=1
 	usage_error "unexpected argument 'x.journal'; journal files go with --file" x.journal
 }
 
 @test "--help prints the usage with its defaults and exit codes; --version the version" {
 	run -0 --separate-stderr "$REPORT" --help
-	assert_line --index 0 'usage: tarpit-report [--json | --html | --prometheus | --addresses] [-S time] [-U time]'
-	assert_line --index 1 '                     [--by hour | day] [-o file] [--state file]'
-	assert_line --index 2 '                     [-D directory | --file file ...] [--host name]'
+	assert_line --index 0 'usage: tarpit-report [-S time] [-U time] [-D directory | --file file ...]'
+	assert_line --index 1 '                     [--by hour | day] [--host name] [--json | --html'
+	assert_line --index 2 '                     | --prometheus | --addresses | --blocklist format]'
+	assert_line --index 3 '                     [--allowlist file] [--expire span]'
+	assert_line --index 4 '                     [--postfix-action action] [-o file] [--state file]'
+	assert_line --index 5 '       tarpit-report -h | -V'
 	assert_line --partial 'read FILE; up to 64 times'
 	assert_line --partial 'top 10 addresses and HELO names; HELO names are exact'
 	assert_line --partial 'up to 4096 distinct ones'
@@ -695,15 +698,6 @@ print("[%s, %s]" % (sum(ms) / 1000, max(ms) / 1000))' $durations)"
 	assert_line 2001:db8::80
 }
 
-# journald_serves_dev_log: journald's syslog socket as /dev/log in its namespace, over
-# an overlay of /dev, as on a host where journald is also the syslog daemon.
-journald_serves_dev_log() {
-	local dir=$BATS_TEST_TMPDIR/dev
-	mkdir -p "$dir/upper" "$dir/work"
-	ln -s /run/systemd/journal/dev-log "$dir/upper/log"
-	in_journal mount -t overlay overlay -o "lowerdir=/dev,upperdir=$dir/upper,workdir=$dir/work" /dev
-}
-
 # journal_line_count PATTERN N: N of the journal's tarpit messages match PATTERN.
 journal_line_count() {
 	in_journal journalctl --sync
@@ -713,8 +707,8 @@ journal_line_count() {
 @test "a session logged through syslog to journald is reported as one logged to the journal" {
 	common_setup
 	tarpit_named
-	journald_start
-	journald_serves_dev_log
+	# journald's syslog socket as /dev/log, as on a host where it is the syslog daemon
+	journald_start --dev-log
 	IN_NS=(nsenter -t "$JOURNALD_PID" -m --)
 	REMOTE_ADDR=192.0.2.81 REMOTE_PORT=5011 session 'EHLO syslog.example\r\n' -d 0.01 -t 0.2 -l syslog
 	REMOTE_ADDR=192.0.2.82 REMOTE_PORT=5012 session 'QUIT\r\n' -l journal

@@ -1,11 +1,9 @@
 #!/usr/bin/env bats
 # rig/ itself, on this host's cgroup layout and on a server's (rig/unified): a group
 # is made, holds what runs in it, and goes without a trace; so does a container
-# whose boot failed.
+# whose boot failed, and one that was never booted.
 
 load test_helper/common-setup
-
-RIG=$BATS_TEST_DIRNAME/../rig
 
 # group_cycle WRAPPER...: under WRAPPER (nothing, or rig/unified), make a group, run
 # a sleep in it, and print the layout, the group's directories, whether the sleep is
@@ -46,6 +44,15 @@ group_cycle() {
 	refute_output --partial left:
 }
 
+# groups_left DIR: a line "left: D" for each directory of DIR/cgroup still there after
+# rig/nspawn stop DIR.
+groups_left() {
+	local dirs d
+	dirs=$(sed -n 's/^dir [^ ]* //p' "$1/cgroup")
+	"$RIG/nspawn" stop "$1" || return
+	for d in $dirs; do [[ ! -e $d ]] || echo "left: $d"; done
+}
+
 @test "a container whose boot fails leaves no cgroup behind, on either layout" {
 	local wrapper dir
 	for wrapper in "" "$RIG/unified"; do
@@ -55,9 +62,21 @@ group_cycle() {
 		assert_failure
 		run -0 sed -n 's/^dir [^ ]* //p' "$dir/cgroup"
 		assert [ -n "$output" ]
-		run -0 $wrapper bash -c 'dirs=$(sed -n "s/^dir [^ ]* //p" "$2/cgroup")
-			"$1/nspawn" stop "$2" || exit
-			for d in $dirs; do [[ ! -e $d ]] || echo "left: $d"; done' bash "$RIG" "$dir"
+		run -0 $wrapper bash -c "$(declare -f groups_left); groups_left \"\$1\"" bash "$dir"
+		refute_output --partial left:
+	done
+}
+
+@test "rig/nspawn run gives the command's status, never writes /, and leaves nothing behind" {
+	local wrapper dir file=/etc/rig-run-test-$$
+	for wrapper in "" "$RIG/unified"; do
+		dir=$BATS_TEST_TMPDIR/run${wrapper:+-unified}
+		run $wrapper "$RIG/nspawn" run "$dir" "rig-run-$$" / --link-journal=no \
+			sh -c 'echo written >"$1" && cat "$1" && exit 3' sh "$file" 3>&-
+		assert_equal "$status" 3
+		assert_line written
+		assert [ ! -e "$file" ]
+		run -0 $wrapper bash -c "$(declare -f groups_left); groups_left \"\$1\"" bash "$dir"
 		refute_output --partial left:
 	done
 }

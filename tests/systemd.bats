@@ -38,7 +38,7 @@ teardown() {
 # local port in HELD_PORT and the instance's name in HELD_UNIT.
 hold_session() {
 	local out=$BATS_TEST_TMPDIR/$1.out
-	nsenter -t "$NSPAWN_LEADER" -n -- python3 "$HELPERS/smtpclient.py" --timeout=30 \
+	nsenter -t "$NSPAWN_LEADER" -n -- "$RIG/client" talk --timeout=30 \
 		"$2" "$NSPAWN_PORT" read 'send:HELO '"$1"'\r\n' eof >"$out" 2>&1 3>&- &
 	CLIENT_PIDS+=($!)
 	wait_until 5 grep -q '^> HELO' "$out" || fail "no session: $(cat "$out")"
@@ -121,14 +121,15 @@ security_score() {
 		sed -n 's/^→ Overall exposure level for tarpit@i\.service: \([0-9.]* [A-Z]*\).*/\1/p'
 }
 
-@test "systemd-analyze security scores the shipped service 6.3 and the opt-in sandbox 0.8, as the README says" {
+@test "systemd-analyze security scores the shipped service 6.3 and the opt-in sandbox 0.8, as tarpit-deploy(7) says" {
 	local units=$BATS_TEST_DIRNAME/../units
+	local page=$BATS_TEST_DIRNAME/../man/tarpit-deploy.7
 	run -0 security_score "$units/tarpit@.service"
 	assert_output '6.3 MEDIUM'
-	grep -q 'scores 6.3 MEDIUM' "$BATS_TEST_DIRNAME/../README.md"
+	grep -q 'scores 6.3 MEDIUM' "$page"
 	run -0 security_score "$units/tarpit@.service" "$units/tarpit-sandbox.conf"
 	assert_output '0.8 SAFE'
-	grep -q 'scores 0.8 SAFE' "$BATS_TEST_DIRNAME/../README.md"
+	grep -q 'scores 0.8 SAFE' "$page"
 }
 
 @test "with the opt-in sandbox drop-in, an instance starts, trickles and logs, in its own namespaces" {
@@ -204,7 +205,7 @@ security_score() {
 	local value=bogus$RANDOM out=$BATS_TEST_TMPDIR/wrong.out
 	unit_dropin tarpit@.service test-wrong \
 		"[Service]\nExecStart=\nExecStart=$NSPAWN_SBINDIR/tarpit -d $value\n"
-	run -0 nsenter -t "$NSPAWN_LEADER" -n -- python3 "$HELPERS/smtpclient.py" \
+	run -0 nsenter -t "$NSPAWN_LEADER" -n -- "$RIG/client" talk \
 		127.0.0.1 "$NSPAWN_PORT" eof
 	refute_output --partial "$value"
 	wait_until 10 in_container journalctl -q --no-pager SYSLOG_IDENTIFIER=tarpit \
@@ -383,7 +384,7 @@ FLOOD_SECONDS=150
 
 @test "1,000 clients from 1,000 addresses are held at once and let go when they leave" {
 	local out=$BATS_TEST_TMPDIR/flood.out release=$BATS_TEST_TMPDIR/release
-	nsenter -t "$NSPAWN_LEADER" -n -- python3 "$NSPAWN_DIR/flood.py" 127.0.0.1 "$NSPAWN_PORT" 1000 \
+	nsenter -t "$NSPAWN_LEADER" -n -- "$RIG/client" flood 127.0.0.1 "$NSPAWN_PORT" 1000 \
 		--sources=many --helo --timeout=$((FLOOD_SECONDS * ${WAIT_SCALE:-1})) --hold="$release" \
 		--hold-max=60 >"$out" 2>&1 3>&- &
 	CLIENT_PIDS+=($!)
@@ -409,7 +410,7 @@ FLOOD_SECONDS=150
 
 @test "MaxConnectionsPerSource=16 closes the 17th connection from one address, not others" {
 	local out=$BATS_TEST_TMPDIR/one-source.out release=$BATS_TEST_TMPDIR/release
-	nsenter -t "$NSPAWN_LEADER" -n -- python3 "$NSPAWN_DIR/flood.py" 127.0.0.1 "$NSPAWN_PORT" 20 \
+	nsenter -t "$NSPAWN_LEADER" -n -- "$RIG/client" flood 127.0.0.1 "$NSPAWN_PORT" 20 \
 		--timeout=10 --hold="$release" --hold-max=30 >"$out" 2>&1 3>&- &
 	CLIENT_PIDS+=($!)
 	wait_until 15 grep -q '^pending=' "$out"

@@ -63,7 +63,7 @@ received_bytes() {
 @test "the records go to the journal with the client's address and port, and not down the connection" {
 	local address port bytes nlines
 	for address in 127.0.0.1 ::1; do
-		# smtpclient.py fails on any line that is not CRLF-terminated SMTP
+		# rig/client talk fails on any line that is not CRLF-terminated SMTP
 		run -0 xinetd_client "$address" "$XINETD_FAST_PORT" read 'send:HELO records.example\r\n' eof
 		refute_output --partial 'event='
 		refute_output --partial 'remote_addr'
@@ -93,7 +93,7 @@ received_bytes() {
 
 @test "a session runs as nobody with the connection on fds 0, 1 and 2" {
 	local out=$BATS_TEST_TMPDIR/held.out pid socket fd
-	nsenter -t "$XINETD_PID" -n -- python3 "$HELPERS/smtpclient.py" --timeout=30 \
+	nsenter -t "$XINETD_PID" -n -- "$RIG/client" talk --timeout=30 \
 		127.0.0.1 "$XINETD_PORT" read 'send:HELO nobody.example\r\n' eof >"$out" 2>&1 3>&- &
 	CLIENT_PIDS+=($!)
 	wait_until 5 grep -q '^> HELO' "$out"

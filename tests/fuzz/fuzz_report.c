@@ -3,14 +3,20 @@
  * with its own code.  The input is lines, and each line is taken three ways:
  *   - as a journal field "NAME=value" for record_take_field(), all the lines
  *     of an input one entry, as sd-journal hands them over;
- *   - as a --since or --until argument for time_parse();
+ *   - as a --since or --until argument for timestamp_parse();
  *   - as a number for number_parse(), with 0 to 6 decimals;
+ *   - as the message of each Postfix daemon the blocklist reads, for
+ *     postfix_parse(), and as a line of an --allowlist file, for
+ *     allowlist_take_line();
  * and then what came out is checked, not merely survived:
  *   - a record that record_complete() takes has every field in range, and
  *     its HELO is printable ASCII, at most CLIENT_TEXT_MAX characters;
  *   - json_write_string() makes of each line (up to a NUL) one JSON string
  *     of printable ASCII that decodes back to the same octets;
- *   - a number read is no longer than its text and not over its bound.
+ *   - a number read is no longer than its text and not over its bound;
+ *   - an address a Postfix line gives, and a prefix an allowlist line gives,
+ *     are written and read back to the same octets, a prefix with no bit
+ *     set past its length.
  */
 #define _GNU_SOURCE
 
@@ -20,7 +26,13 @@
 #include <time.h>
 
 #include "../../number.h"
-#include "../../report/report.h"
+#include "../../report/address.h"
+#include "../../report/allowlist.h"
+#include "../../report/figures.h"
+#include "../../report/output.h"
+#include "../../report/postfix.h"
+#include "../../report/record.h"
+#include "../../report/timestamp.h"
 
 #define NOW_USEC  UINT64_C(1796083200000000) /* 2026-12-01 00:00:00 UTC */
 #define TEXT_MAX  4096                       /* octets of a line kept */
@@ -121,6 +133,48 @@ check_numbers(const char *s, size_t len)
 		}
 }
 
+/* The prefix written out reads back as itself. */
+static void
+check_prefix(const struct prefix *p)
+{
+	char text[64];
+	struct prefix back;
+
+	if (p->len > ADDRESS_BITS)
+		abort();
+	prefix_format(text, sizeof(text), p);
+	if (!prefix_parse(text, strlen(text), &back) || back.len != p->len ||
+	    memcmp(back.addr, p->addr, sizeof(p->addr)) != 0)
+		abort();
+}
+
+static void
+check_postfix(const char *line, size_t len)
+{
+	static const char *const daemons[] = { "postscreen", "smtpd", "master" };
+	struct prefix p;
+	size_t d;
+
+	for (d = 0; d < sizeof(daemons) / sizeof(*daemons); d++) {
+		memset(&p, 0, sizeof(p));
+		if (postfix_parse(daemons[d], line, len, p.addr) !=
+		    POSTFIX_CONNECT)
+			continue;
+		p.len = ADDRESS_BITS;
+		check_prefix(&p);
+	}
+}
+
+static void
+check_allowlist(const char *line, size_t len)
+{
+	struct allowlist a = { NULL, 0, 0 };
+
+	if (allowlist_take_line(&a, line, len) && a.n == 1)
+		check_prefix(&a.v[0]);
+	allowlist_free(&a);
+}
+
 static void
 check_line(struct record *r, const char *line, size_t len)
 {
@@ -134,10 +188,12 @@ check_line(struct record *r, const char *line, size_t len)
 	(void)record_take_line(&one_line, line, len);
 	check_record(&one_line);
 	check_numbers(line, len);
+	check_postfix(line, len);
+	check_allowlist(line, len);
 	memcpy(text, line, n);
 	text[n] = '\0';
 	check_json_string(text);
-	(void)time_parse(text, NOW_USEC, &usec);
+	(void)timestamp_parse(text, NOW_USEC, &usec);
 }
 
 int

@@ -8,6 +8,8 @@ bats_load_library bats-assert
 # Absolute, because tests also run it from inside other mount namespaces (cwd "/").
 TARPIT=$(realpath -m "${TARPIT:-$BATS_TEST_DIRNAME/../tarpit}")
 HELPERS=$BATS_TEST_DIRNAME/test_helper
+# rig/: the one starter of each real component, and the one client
+export RIG=$BATS_TEST_DIRNAME/../rig
 # shellcheck source=tests/test_helper/record.bash
 source "$HELPERS/record.bash"
 # shellcheck source=rig/wait.bash
@@ -55,8 +57,9 @@ s.bind(("::", 0))
 print(s.getsockname()[1])'
 }
 
+# client ARGS...: rig/client talk, one scripted connection.
 client() {
-	python3 "$HELPERS/smtpclient.py" "$@"
+	"$RIG/client" talk "$@"
 }
 
 # tarpit_named: $TARPIT becomes a link named "tarpit" to the binary under test, so that
@@ -252,8 +255,9 @@ check_secret_not_logged() {
 # --- systemd-socket-activate: real TCP connections ----------------------------------
 
 # activator_start ADDRESS [-E VAR=VALUE]... [TARPIT-ARGS...]: serve $TARPIT on a free
-# port of ADDRESS (127.0.0.1, [::1], [::]), one process per connection, like inetd.
-# Sets PORT, ACTIVATOR_PID, and LOG to the stderr of the activator and its tarpits.
+# port of ADDRESS (127.0.0.1, [::1], [::]), one process per connection, like inetd
+# (rig/activate; in the network namespace ACTIVATOR_NETNS names, if set).  Sets PORT,
+# ACTIVATOR_PID, and LOG to the stderr of the activator and its tarpits.
 activator_start() {
 	local address=$1 options=()
 	shift
@@ -261,18 +265,19 @@ activator_start() {
 		options+=("$1" "$2")
 		shift 2
 	done
+	[[ -z ${ACTIVATOR_NETNS-} ]] || options+=(--netns="$ACTIVATOR_NETNS")
 	PORT=$(free_port)
-	LOG=$BATS_TEST_TMPDIR/activator.log
-	# its own session, so that activator_stop can end it and its tarpits as one group
-	setsid systemd-socket-activate --inetd -a -l "$address:$PORT" "${options[@]}" \
-		"$TARPIT" "${GREETING[@]}" "$@" 2>"$LOG" 3>&- &
+	ACTIVATOR_DIR=$BATS_TEST_TMPDIR/activator
+	LOG=$ACTIVATOR_DIR/log
+	"$RIG/activate" serve "$ACTIVATOR_DIR" "$address:$PORT" "${options[@]}" \
+		"$TARPIT" "${GREETING[@]}" "$@" 3>&- &
 	ACTIVATOR_PID=$!
-	wait_until 5 grep -q '^Listening on' "$LOG"
+	"$RIG/activate" ready "$ACTIVATOR_DIR"
 }
 
 activator_stop() {
 	[[ -n $ACTIVATOR_PID ]] || return 0
-	kill -TERM -- "-$ACTIVATOR_PID" 2>/dev/null || true
+	"$RIG/activate" stop "$ACTIVATOR_DIR"
 	wait "$ACTIVATOR_PID" 2>/dev/null || true
 	ACTIVATOR_PID=
 }
@@ -293,22 +298,19 @@ has_record() {
 
 # --- a standalone journald in a private mount namespace -----------------------------
 
-# journald_start: systemd-journald with tmpfs on /run and /var/log/journal, so the
-# host's journal is never touched.  Exports JOURNALD_PID; in_journal runs a command
-# in its mount namespace.
+# journald_start [--within=PID] [--dev-log]: systemd-journald with tmpfs on /run and
+# /var/log/journal, so the host's journal is never touched (rig/journald, with its
+# options).  Exports JOURNALD_DIR and JOURNALD_PID; in_journal runs a command in its
+# mount namespace.
 journald_start() {
-	unshare --mount --propagation private -- sh -c '
-		mount -t tmpfs tmpfs /run &&
-		{ [ ! -d /var/log/journal ] || mount -t tmpfs tmpfs /var/log/journal; } &&
-		mkdir -p /run/systemd/journal &&
-		SYSTEMD_LOG_TARGET=console exec /lib/systemd/systemd-journald' \
-		2>"$BATS_FILE_TMPDIR/journald.log" 3>&- &
+	export JOURNALD_DIR=$BATS_FILE_TMPDIR/journald
+	"$RIG/journald" serve "$JOURNALD_DIR" "$@" 3>&- &
 	export JOURNALD_PID=$!
-	wait_until 5 test -S "/proc/$JOURNALD_PID/root/run/systemd/journal/socket"
+	"$RIG/journald" ready "$JOURNALD_DIR"
 }
 
 journald_stop() {
-	kill "$JOURNALD_PID" 2>/dev/null || true
+	"$RIG/journald" stop "$JOURNALD_DIR"
 	wait "$JOURNALD_PID" 2>/dev/null || true
 }
 
@@ -351,29 +353,21 @@ journal_field() {
 
 # --- a syslog receiver on /dev/log, in a private mount namespace --------------------
 
-# syslog_start: receive datagrams on a socket of our own, appended to $SYSLOG_FILE, and
-# hold a mount namespace where that socket is /dev/log (over an overlay of /dev) and /run
-# is an empty tmpfs (so "auto" finds no journal).  Exports SYSLOGD_PID, SYSLOG_NS_PID.
+# syslog_start: a receiver of our own on /dev/log, appending to $SYSLOG_FILE, in a mount
+# namespace where /run is an empty tmpfs (so "auto" finds no journal): rig/syslog.
+# Exports SYSLOG_DIR, SYSLOG_FILE and SYSLOG_NS_PID (the receiver's, which holds the
+# namespace).
 syslog_start() {
-	local dir=$BATS_FILE_TMPDIR/syslog
-	mkdir -p "$dir/upper" "$dir/work"
-	touch "$dir/upper/log"
-	export SYSLOG_FILE=$dir/messages
-	python3 "$HELPERS/syslogd.py" "$dir/socket" "$SYSLOG_FILE" 3>&- &
-	export SYSLOGD_PID=$!
-	wait_until 5 test -S "$dir/socket"
-	unshare --mount --propagation private -- sh -c '
-		mount -t tmpfs tmpfs /run &&
-		mount -t overlay overlay -o "lowerdir=/dev,upperdir=$1/upper,workdir=$1/work" /dev &&
-		mount --bind "$1/socket" /dev/log &&
-		exec sleep infinity' sh "$dir" 3>&- &
+	export SYSLOG_DIR=$BATS_FILE_TMPDIR/syslog
+	export SYSLOG_FILE=$SYSLOG_DIR/messages
+	"$RIG/syslog" serve "$SYSLOG_DIR" 3>&- &
 	export SYSLOG_NS_PID=$!
-	wait_until 5 test -S "/proc/$SYSLOG_NS_PID/root/dev/log"
+	"$RIG/syslog" ready "$SYSLOG_DIR"
 }
 
 syslog_stop() {
-	kill "$SYSLOG_NS_PID" "$SYSLOGD_PID" 2>/dev/null || true
-	wait "$SYSLOG_NS_PID" "$SYSLOGD_PID" 2>/dev/null || true
+	"$RIG/syslog" stop "$SYSLOG_DIR"
+	wait "$SYSLOG_NS_PID" 2>/dev/null || true
 }
 
 in_syslog_ns() {
@@ -391,12 +385,9 @@ syslog_records() {
 
 # journald_start_in_syslog_ns: journald_start, but in a namespace made inside
 # syslog_start's, so that one namespace has both a journal socket and the /dev/log
-# receiver.  It runs journald_start with its unshare(1) entered there first: the
-# stand-in execs, so JOURNALD_PID is still journald's own PID.
+# receiver.
 journald_start_in_syslog_ns() {
-	unshare() { exec nsenter -t "$SYSLOG_NS_PID" -m -- unshare "$@"; }
-	journald_start
-	unset -f unshare
+	journald_start --within="$SYSLOG_NS_PID"
 }
 
 # netns_pair_create: two network namespaces of our own, $NETNS_SERVER (169.254.25.1)
@@ -423,14 +414,9 @@ netns_pair_delete() {
 }
 
 # activator_start_in_netns NETNS ADDRESS [TARPIT-ARGS...]: activator_start with the
-# activator in network namespace NETNS.  Its setsid(1) is stood in for by one that
-# execs setsid and "ip netns exec", so ACTIVATOR_PID stays the activator's PID.
+# activator in network namespace NETNS.
 activator_start_in_netns() {
-	ACTIVATOR_NETNS=$1
-	shift
-	setsid() { exec setsid ip netns exec "$ACTIVATOR_NETNS" "$@"; }
-	activator_start "$@"
-	unset -f setsid
+	ACTIVATOR_NETNS=$1 activator_start "${@:2}"
 }
 
 # assert_between LOW VALUE HIGH [WHAT]: LOW <= VALUE <= HIGH, as numbers with fractions.

@@ -1,7 +1,7 @@
 # Several hosts on a private network of their own: two tar pits (mx1, mx2) and a
 # collector, each a systemd-nspawn container booting real systemd (rig/units boot),
 # joined by a zone bridge, with the output of `make install` laid over its real paths
-# and the shipped journal configuration (units/journal/) put where the README says.
+# and the shipped journal configuration (units/journal/) put where tarpit-deploy(7) says.
 # The tar pits ship their journals with systemd-journal-upload to the collector's
 # systemd-journal-remote over HTTPS; spam bots are swaks(1) runs in a network
 # namespace of their own on the same bridge.
@@ -9,7 +9,6 @@
 # hosts_teardown from teardown_file.  Other sets of hosts (test_helper/mx-hosts)
 # boot their own roles with hosts_start and set each up with the pieces below.
 
-export RIG=$BATS_TEST_DIRNAME/../rig
 # The zone's addresses exist only on its bridge, which has none on this side.
 export HOSTS_NET=10.77.0
 export HOSTS_REMOTE_PORT=19532
@@ -58,7 +57,7 @@ bots() {
 # --- boot -----------------------------------------------------------------------
 
 # hosts_boot: the collector and the two tar pits booted, the collector and the tar
-# pits set up as the README says, and the bots' namespace added.
+# pits set up as tarpit-deploy(7) says, and the bots' namespace added.
 hosts_boot() {
 	local role
 	hosts_start collector mx1 mx2 || return
@@ -187,7 +186,7 @@ uploader_active() {
 }
 
 # hosts_certificates: a CA, and a key and certificate it signed for each host, with
-# its name and address, as the README's recipe makes them.
+# its name and address, as the recipe of tarpit-deploy(7) makes them.
 hosts_certificates() {
 	local pki=$HOSTS_DIR/pki role
 	mkdir -p "$pki"
@@ -359,7 +358,7 @@ local_figures() {
 }
 
 # collector_report ARGS...: tarpit-report on the collector, over its whole journal
-# directory, as the README says to run it there.
+# directory, as tarpit-deploy(7) says to run it there.
 collector_report() {
 	on collector tarpit-report --directory /var/log/journal "$@"
 }

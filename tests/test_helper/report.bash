@@ -36,8 +36,9 @@ usec() {
 
 # entry WHEN PID FIELD=VALUE...: one entry at WHEN (see usec) from process PID (no
 # _PID if empty) of boot $BOOT, with SYSLOG_IDENTIFIER=$IDENTIFIER (tarpit unless
-# set) and _COMM=$COMM (the identifier unless set: journald's name of the writer,
-# which tarpit-report trusts), appended to $EXPORT.  A field written "%b:NAME=VALUE"
+# set), _COMM=$COMM (the identifier unless set, none if "-": journald's name of
+# the writer, which tarpit-report trusts) and _UID=$WRITER_UID (101 unless set),
+# appended to $EXPORT.  A field written "%b:NAME=VALUE"
 # has printf %b escapes in VALUE and goes in the export format's binary form.
 entry() {
 	local at pid=$2 field
@@ -50,7 +51,8 @@ entry() {
 		echo "_TRANSPORT=journal"
 		[[ -z $pid ]] || echo "_PID=$pid"
 		echo "SYSLOG_IDENTIFIER=${IDENTIFIER:-tarpit}"
-		echo "_COMM=${COMM:-${IDENTIFIER:-tarpit}}"
+		[[ ${COMM-} == - ]] || echo "_COMM=${COMM:-${IDENTIFIER:-tarpit}}"
+		echo "_UID=${WRITER_UID:-101}"
 		for field in "$@"; do
 			if [[ $field == %b:* ]]; then
 				binary_field "${field#%b:}"

@@ -6,7 +6,6 @@
 # Load after test_helper/common-setup; call journald_start and then xinetd_start from
 # setup_file, xinetd_stop and then journald_stop from teardown_file.
 
-export RIG=$BATS_TEST_DIRNAME/../rig
 # The shipped entry: the smtp service, on [::] for both families (flags = IPv6).
 export XINETD_PORT=25
 # Test entries beside it, made from it with a port of their own: one with a short
@@ -57,9 +56,9 @@ in_xinetd_net() {
 	"$RIG/xinetd" net "$XINETD_DIR" "$@"
 }
 
-# xinetd_client ARGS...: test_helper/smtpclient.py there.
+# xinetd_client ARGS...: rig/client talk there.
 xinetd_client() {
-	in_xinetd_net python3 "$HELPERS/smtpclient.py" "$@"
+	in_xinetd_net "$RIG/client" talk "$@"
 }
 
 # xinetd_session_pids: the tarpit processes xinetd is running now.

@@ -30,7 +30,8 @@
 #include <time.h>
 
 #include "../number.h"
-#include "report.h"
+#include "timestamp.h"
+#include "util.h"
 
 #define FRACTION_DIGITS    6      /* decimals: microseconds */
 #define TIME_MAX_SEC       INT64_C(253402300799) /* 9999-12-31 23:59:59 */
@@ -367,7 +368,7 @@ relative_parse(const char *s, uint64_t now_usec, uint64_t *usec)
 
 /* The forms at the top of this file; false for anything else. */
 bool
-time_parse(const char *s, uint64_t now_usec, uint64_t *usec)
+timestamp_parse(const char *s, uint64_t now_usec, uint64_t *usec)
 {
 	time_t now = (time_t)(now_usec / USEC_PER_SEC);
 

@@ -3,7 +3,7 @@
 # line read (confTO_DATAINIT and the others).
 
 mta_install() {
-	# sendmail logs to syslog only: a receiver on /dev/log (test_helper/syslogd.py)
+	# sendmail logs to syslog only: a receiver on /dev/log (rig/syslogd.py)
 	python3 "$here/../syslogd.py" /dev/log /var/log/mail.log &
 	wait_for 5 test -S /dev/log
 	apt_install sendmail-bin sendmail-cf m4 make

@@ -1,10 +1,11 @@
 # The strings record.h #defines, read out of it: the one place that names the
-# message ids and fields of tarpit's records.  For the scripts beside this one.
+# message ids and fields of tarpit's records.  For rig/make-export beside it, and
+# the tests' readers of an export (tests/report-data).
 import os
 import re
 
 RECORD_H = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        "..", "..", "record.h")
+                        "..", "record.h")
 
 
 def strings():

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Inside an overlay container (mta-container): installs MTA, relays one message
+# Inside an overlay container (rig/mta): installs MTA, relays one message
 # to the tar pit on 127.0.0.1:PORT, saying HELO MTA.sender.example, and waits
 # until it has deferred it.  Prints "version=", "held_sec=", "deferred=",
 # "bounced=", "queued=" and the MTA's own log lines of the delivery ("log: ");
