@@ -223,16 +223,10 @@ tarpit_mx_setup() {
 }
 
 # pregreet_bot OCTET: a bot from $HOSTS_NET.OCTET, straight to the last MX, that says
-# EHLO before the greeting has ended, reads for a second and leaves.
+# EHLO before the greeting has ended, reads the greeting's first line and leaves.
 pregreet_bot() {
-	bots python3 -c '
-import socket, sys, time
-s = socket.create_connection((sys.argv[1], 25), timeout=5, source_address=(sys.argv[2], 0))
-s.sendall(b"EHLO bot.example\r\n")
-end = time.monotonic() + 1
-while time.monotonic() < end and s.recv(4096):
-    pass
-s.close()' "$(host_addr tarpit)" "$HOSTS_NET.$1"
+	bots "$RIG/client" talk --source="$HOSTS_NET.$1" "$(host_addr tarpit)" 25 \
+		'send:EHLO bot.example\r\n' read >/dev/null
 }
 
 # --- the probe and the blocklist ---------------------------------------------------------
