@@ -39,7 +39,7 @@ SENDER_STOPPED=31           # and while the primary's Postfix is stopped
 CUT_BACKOFF=180
 STOPPED_BACKOFF=150
 ALLOWLIST=/etc/tarpit/allowlist
-TABLE=/etc/postfix/tarpit-blocklist.cidr
+TABLE=/etc/postfix/tarpit.cidr
 
 setup_file() {
 	export E2E_START=${EPOCHREALTIME/./}
@@ -141,7 +141,8 @@ bot_at_primary() {
 
 @test "a bot that talks before the last MX's greeting is listed within 2 minutes, and the primary's DNSBL check then gives it a 450" {
 	local listed_after rejected_after
-	primary_restrict "reject_rbl_client $MX_DNSBL"
+	# as the README has it
+	primary_restrict "reject_rbl_client $MX_DNSBL=127.0.0.2"
 	wait_until 130 listed_or_pause "$PREGREET"
 	listed_after=$(since "$E2E_PREGREET_AT")
 	run bot_at_primary "$PREGREET"
