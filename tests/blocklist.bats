@@ -366,6 +366,44 @@ EOF
 	assert_output --partial '450 4.7.1 <unknown[127.0.0.2]>: Client host rejected: Listed by the tar pit; try again later'
 }
 
+@test "sessions that ended before journald took their records have unnamed records, and each still counts: its user is tarpit's" {
+	common_setup
+	tarpit_named
+	unset REMOTE_ADDR REMOTE_PORT
+	mx_ns_start
+	tarpit_listen
+	tarpit_from 127.0.0.2 2525            # one that journald names
+	wait_until 10 mx_journal_has '^event=disconnect remote_addr=127\.0\.0\.2 ' 1
+	# journald stopped: four sessions begin, end and exit before it reads a thing
+	# (their 8 records fit the socket's queue of 10: net.unix.max_dgram_qlen)
+	kill -STOP "$MX_NS_PID"
+	local i
+	for i in 1 2 3 4; do
+		tarpit_from "127.0.1.$i" 2525
+	done
+	wait_until 10 tarpits_gone
+	kill -CONT "$MX_NS_PID"
+	wait_until 10 mx_journal_has '^event=disconnect remote_addr=127\.0\.1\.' 4
+	run -0 in_mx journalctl -q -o json --no-pager -t tarpit
+	assert_equal "unnamed: $(jq -s '[.[] | select(._COMM == null)] | length' <<<"$output")" 'unnamed: 8'
+	# and an unnamed record of another user, as any program that exits at once leaves
+	in_mx setpriv --reuid=1000 logger --journald <<EOF
+MESSAGE_ID=$MSG_DISCONNECT
+SYSLOG_IDENTIFIER=tarpit
+MESSAGE=event=disconnect remote_addr=127.0.0.66 remote_port=1
+REMOTE_ADDR=127.0.0.66
+REMOTE_PORT=1
+PREGREET=1
+DURATION_SEC=1.000
+END_REASON=quit
+EOF
+	wait_until 10 mx_journal_has '^event=disconnect remote_addr=127\.0\.0\.66 ' 1
+	run -0 in_mx "$REPORT" --json
+	assert_json 'd["sessions"], d["ignored_records"], d["still_held"], d["lost"]' '[5, 1, 0, 0]'
+	run -0 in_mx "$REPORT" --blocklist plain
+	refute_output --partial 127.0.0.66
+}
+
 @test "tarpit-probe: one record per target, up for a real Postfix, down for a closed port, and the report reads them" {
 	mx_ns_start
 	postfix_start

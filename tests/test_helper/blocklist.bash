@@ -89,6 +89,8 @@ mx_ns_stop() {
 	in_mx postfix stop >/dev/null 2>&1 || true
 	[[ -z ${TARPIT_ACTIVATOR_PID-} ]] || kill -TERM -- "-$TARPIT_ACTIVATOR_PID" 2>/dev/null || true
 	[[ -z ${RBLDNSD_PID-} ]] || kill "$RBLDNSD_PID" 2>/dev/null || true
+	# a test that failed while journald was stopped left it so
+	kill -CONT "$MX_NS_PID" 2>/dev/null || true
 	kill "$MX_NS_PID" 2>/dev/null || true
 	wait "$MX_NS_PID" 2>/dev/null || true
 	MX_NS_PID=
@@ -146,6 +148,11 @@ if sys.argv[4]:
     while line := f.readline():
         sys.stdout.write(line.decode("latin-1"))
 s.close()' "$@"
+}
+
+# tarpits_gone: no tarpit of tarpit_listen's is alive.
+tarpits_gone() {
+	! pgrep -P "$TARPIT_ACTIVATOR_PID" >/dev/null
 }
 
 # tarpit_from SOURCE PORT [TEXT]: a session at the tar pit that ends (peer closed) at
