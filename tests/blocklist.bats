@@ -244,6 +244,22 @@ EOF
 	assert_json 'd["sessions"], d["ignored_records"], d["still_held"]' '[2, 2, 0]'
 }
 
+@test "an unnamed probe record counts if it is of the user the probe's named records show" {
+	smtpd_connect 300 198.51.100.1
+	smtpd_connect 600 198.51.100.1
+	probe_record 300 up
+	bot_session 450 192.0.2.1 0
+	probe_record 700 up
+	COMM=- WRITER_UID=1000 probe_record 500 down
+	journal_build
+	run -0 blocklist plain
+	assert_output 192.0.2.1
+	COMM=- probe_record 501 down
+	journal_build
+	run -0 blocklist plain
+	assert_output ''
+}
+
 @test "each format is taken by its consumer: postmap for both tables, rbldnsd answering dig, nft -f in a network namespace of its own" {
 	bot_session 100 192.0.2.1 1
 	bot_session 110 203.0.113.9 1
