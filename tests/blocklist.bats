@@ -356,16 +356,7 @@ EOF
 	postfix_start
 	smtp_from 127.0.0.9 25
 	# others' entries under tarpit's and Postfix's names, through the same journald
-	in_mx logger --journald <<EOF
-MESSAGE_ID=$MSG_DISCONNECT
-SYSLOG_IDENTIFIER=tarpit
-MESSAGE=event=disconnect remote_addr=127.0.0.66 remote_port=1
-REMOTE_ADDR=127.0.0.66
-REMOTE_PORT=1
-PREGREET=1
-DURATION_SEC=1.000
-END_REASON=quit
-EOF
+	forged_disconnect 127.0.0.66
 	in_mx logger -t postfix/smtpd 'connect from unknown[127.0.0.2]'
 	wait_until 10 mx_journal_has '^connect from unknown\[127\.0\.0\.9\]$' 3
 	wait_until 10 mx_journal_has 'event=disconnect remote_addr=127\.0\.0\.5 ' 1
@@ -403,16 +394,7 @@ EOF
 	run -0 in_mx journalctl -q -o json --no-pager -t tarpit
 	assert_equal "unnamed: $(jq -s '[.[] | select(._COMM == null)] | length' <<<"$output")" 'unnamed: 8'
 	# and an unnamed record of another user, as any program that exits at once leaves
-	in_mx setpriv --reuid=1000 logger --journald <<EOF
-MESSAGE_ID=$MSG_DISCONNECT
-SYSLOG_IDENTIFIER=tarpit
-MESSAGE=event=disconnect remote_addr=127.0.0.66 remote_port=1
-REMOTE_ADDR=127.0.0.66
-REMOTE_PORT=1
-PREGREET=1
-DURATION_SEC=1.000
-END_REASON=quit
-EOF
+	forged_disconnect 127.0.0.66 setpriv --reuid=1000
 	wait_until 10 mx_journal_has '^event=disconnect remote_addr=127\.0\.0\.66 ' 1
 	run -0 in_mx "$REPORT" --json
 	assert_json 'd["sessions"], d["ignored_records"], d["still_held"], d["lost"]' '[5, 1, 0, 0]'

@@ -168,6 +168,24 @@ smtp_from() {
 	client_from "$1" "$2" '' "${3-}QUIT\r\n"
 }
 
+# forged_disconnect ADDRESS [COMMAND...]: a pregreet disconnect record of ADDRESS with
+# tarpit's fields, written through the namespace's journald by logger(1) (run through
+# COMMAND, such as setpriv to be another user), which exits at once.
+forged_disconnect() {
+	local address=$1
+	shift
+	in_mx "$@" logger --journald <<EOF
+MESSAGE_ID=$MSG_DISCONNECT
+SYSLOG_IDENTIFIER=tarpit
+MESSAGE=event=disconnect remote_addr=$address remote_port=1
+REMOTE_ADDR=$address
+REMOTE_PORT=1
+PREGREET=1
+DURATION_SEC=1.000
+END_REASON=quit
+EOF
+}
+
 # mx_journal_has PATTERN N: N entries of the namespace's journal match PATTERN.
 mx_journal_has() {
 	in_mx journalctl --sync
