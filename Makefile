@@ -63,8 +63,8 @@ tarpit-static: $(TARPIT_SOURCES)
 	$(BUILD_1) -o $@ tarpit.c $(LIBS_1)
 
 # Installs (as root) the Debian packages that the build and the tests need:
-# DEPS=build, static, install, demo or check (tools/install-deps).  Only deps,
-# demo, check and the benchmarks install packages; a build never looks.
+# DEPS=build, static, install, demo, deb or check (tools/install-deps).  Only
+# deps, demo, check and the benchmarks install packages; a build never looks.
 DEPS = check
 deps:
 	tools/install-deps $(DEPS)
@@ -178,6 +178,25 @@ fresh-check:
 # in CI, for its length.
 server-check:
 	tools/server-check
+
+# The Debian package, tarpit_VERSION_ARCH.deb, here: dpkg-buildpackage (debian/,
+# debhelper) on a copy of this tree in deb-build/, so that its clean (make
+# clean) leaves this tree's builds alone.  The source package and the
+# .buildinfo and .changes files stay in deb-build/.  make deps DEPS=deb
+# installs what it needs; dpkg-buildpackage names what is missing.
+DEB = tarpit_`dpkg-parsechangelog -S Version`_`dpkg-architecture -qDEB_HOST_ARCH`
+deb:
+	rm -rf deb-build && mkdir -p deb-build/tarpit
+	tar -cf - --exclude-vcs --exclude=./deb-build --exclude='./tarpit_*.deb' . | \
+	    tar -xf - -C deb-build/tarpit
+	cd deb-build/tarpit && dpkg-buildpackage --no-sign
+	rm -rf deb-build/tarpit
+	cp deb-build/$(DEB).deb .
+
+# lintian, as Debian 12 has it, on the package and its source: no error and
+# no warning.  An override would go into debian/, with a comment saying why.
+lint-deb: deb
+	lintian --fail-on error,warning --show-overrides deb-build/$(DEB).changes
 
 # Static analysis; CI runs it.  The clang-tidy checks left out, and why:
 # reserved-identifier (_GNU_SOURCE is how the feature macros are asked for),
@@ -326,6 +345,7 @@ clean:
 	rm -f tarpit tarpit-static tarpit-asan tarpit-debug tarpit-report bench/floor \
 	    tarpit-report-asan tarpit-report-debug tests/sandbox-probe \
 	    tests/sandbox-probe-static tests/fuzz/fuzz-session tests/fuzz/fuzz-report
-	rm -rf tests/fuzz/work tests/fuzz/work-report
+	rm -rf tests/fuzz/work tests/fuzz/work-report deb-build
+	rm -f tarpit_*.deb
 
-.PHONY: all bench bench-burst bench-clients bench-hardening bench-scale bench-smoke check demo deps fresh-check fuzz lint install install-xinetd server-check uninstall clean
+.PHONY: all bench bench-burst bench-clients bench-hardening bench-scale bench-smoke check deb demo deps fresh-check fuzz lint lint-deb install install-xinetd server-check uninstall clean
