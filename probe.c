@@ -51,6 +51,12 @@
 #define GREETING_MAX        2048   /* octets of greeting read at most */
 #define ERROR_TEXT_MAX      63     /* characters of PROBE_ERROR */
 #define MS_PER_SEC          1000
+/*
+ * journald names a record's writer (_COMM, the unit) from /proc when it
+ * takes the record; a probe that exits at once may be gone by then, and
+ * tarpit-report trusts a named record.  So it stays this long after its last.
+ */
+#define LINGER_MS           200
 
 /* What became of one target. */
 struct outcome {
@@ -416,5 +422,6 @@ main(int argc, char **argv)
 		probe_log(argv[i], &o);
 		all_up = all_up && o.up;
 	}
+	(void)poll(NULL, 0, LINGER_MS);
 	return all_up ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -90,6 +90,7 @@
 #define MS_DECIMALS       3    /* seconds are read to the millisecond */
 #define LOG_RETRY_MS      60000 /* how long the last records wait for a log */
 #define LOG_RETRY_PAUSE_MS 500  /* between two tries */
+#define JOURNAL_LINGER_MS 100  /* after the last record: see log_linger() */
 
 #define DEFAULT_USER      "nobody" /* who a session started as root becomes */
 /* A peer that stops acknowledging for this many delays is gone. */
@@ -1522,6 +1523,20 @@ log_session_end(struct session *s)
 	}
 }
 
+/*
+ * journald names a record's writer (_COMM, the unit) from /proc when it
+ * takes the record, and tarpit-report counts named records (or unnamed ones
+ * of the user named ones showed): a tarpit that exits at once after its
+ * last record may be gone by then.  So it stays a moment, unless told to
+ * stop.
+ */
+static void
+log_linger(void)
+{
+	if (log_backend == TARGET_JOURNAL && stop_signal == 0)
+		(void)wait_until(NULL, 0, now_ms() + JOURNAL_LINGER_MS);
+}
+
 /* The IDs of a user, as the child that looked them up sends them back. */
 struct user_ids {
 	uid_t uid;
@@ -1727,5 +1742,6 @@ main(int argc, char **argv)
 	else
 		s.end_reason = write_failure_reason(&s);
 	log_session_end(&s);
+	log_linger();
 	return EXIT_SUCCESS;
 }

@@ -19,6 +19,7 @@
 
 #include <sysexits.h>
 
+#include "../number.h"
 #include "allowlist.h"
 #include "blocklist.h"
 #include "evidence.h"
@@ -28,7 +29,6 @@
 #include "postfix.h"
 #include "record.h"
 #include "table.h"
-#include "tally.h"
 #include "trust.h"
 #include "util.h"
 
@@ -46,7 +46,7 @@ struct pass {
 	struct evidence e;
 	uint64_t ignored[CLAIMS];
 	const char *host;         /* --host: only its tarpit records */
-	struct table tarpit_uids; /* struct tarpit_uid (trust.h) */
+	struct table uids[WRITER_KINDS];  /* struct writer_uid (trust.h) */
 };
 
 /* Any entry with one of those identifiers or message ids. */
@@ -128,18 +128,60 @@ machine_read(sd_journal *j)
 	return machine;
 }
 
+/* The current entry's _UID; false if it has none that reads. */
+static bool
+uid_read(sd_journal *j, uint32_t *uid)
+{
+	const char *value;
+	uint64_t n;
+	size_t len;
+
+	if (!field_get(j, UID_FIELD, &value, &len) ||
+	    !number_whole(value, len, 0, UINT32_MAX, &n))
+		return false;
+	*uid = (uint32_t)n;
+	return true;
+}
+
+/*
+ * Whether the current entry is the program's: named so by journald, or
+ * unnamed and of the user its named entries there showed (trust.h).
+ */
+static bool
+entry_trusted(struct pass *p, sd_journal *j, enum writer_kind kind,
+    const char *daemon)
+{
+	sd_id128_t machine = machine_read(j), boot;
+	struct writer w;
+	uint32_t uid;
+
+	writer_read(j, &w, kind, daemon);
+	if (!uid_read(j, &uid) ||
+	    sd_journal_get_monotonic_usec(j, NULL, &boot) < 0)
+		return writer_trusted(&w);
+	switch (writer_judge(&w)) {
+	case TRUST_YES:
+		writer_uid_note(&p->uids[kind], machine, boot, uid);
+		return true;
+	case TRUST_UNNAMED:
+		return writer_uid_is(&p->uids[kind], machine, boot, uid);
+	default:
+		return false;
+	}
+}
+
 /* A tarpit record the rule may read: trusted, or vouched for. */
 static bool
 record_take(struct pass *p, sd_journal *j, struct record *r)
 {
 	switch (record_read(j, r)) {
 	case RECORD_WHOLE:
-		tarpit_uid_note(&p->tarpit_uids, r->machine, r->stamp.boot,
-		    r->uid);
+		writer_uid_note(&p->uids[WRITER_TARPIT], r->machine,
+		    r->stamp.boot, r->uid);
 		return true;
 	case RECORD_UNNAMED:
-		if (tarpit_uid_is(&p->tarpit_uids, r->machine, r->stamp.boot,
-		    r->uid))
+		if (writer_uid_is(&p->uids[WRITER_TARPIT], r->machine,
+		    r->stamp.boot, r->uid))
 			return true;
 		p->ignored[CLAIMED_TARPIT]++;
 		return false;
@@ -178,10 +220,7 @@ take_record(struct pass *p, sd_journal *j, uint64_t at)
 static void
 take_probe(struct pass *p, sd_journal *j, uint64_t at)
 {
-	struct writer w;
-
-	writer_read(j, &w, WRITER_PROBE, NULL);
-	if (!writer_trusted(&w)) {
+	if (!entry_trusted(p, j, WRITER_PROBE, NULL)) {
 		p->ignored[CLAIMED_PROBE]++;
 		return;
 	}
@@ -196,11 +235,9 @@ take_postfix(struct pass *p, sd_journal *j, const char *daemon, uint64_t at)
 {
 	unsigned char addr[16];
 	const char *message;
-	struct writer w;
 	size_t len;
 
-	writer_read(j, &w, WRITER_POSTFIX, daemon);
-	if (!writer_trusted(&w)) {
+	if (!entry_trusted(p, j, WRITER_POSTFIX, daemon)) {
 		p->ignored[CLAIMED_POSTFIX]++;
 		return;
 	}
@@ -275,11 +312,13 @@ blocklist_report(sd_journal *j, const struct options *o)
 	struct listed *v;
 	struct new_file out;
 	struct pass p;
+	int k;
 
 	memset(&p, 0, sizeof(p));
 	evidence_init(&p.e, o->until_usec != NO_END ? o->until_usec :
 	    clock_now(), o->expire_usec);
-	tarpit_uids_init(&p.tarpit_uids);
+	for (k = 0; k < WRITER_KINDS; k++)
+		writer_uids_init(&p.uids[k]);
 	p.host = o->host;
 	if (o->allowlist_path != NULL)
 		allowlist_read(&allow, o->allowlist_path);
@@ -295,6 +334,7 @@ blocklist_report(sd_journal *j, const struct options *o)
 	output_end(o->output_path, &out);
 	free(v);
 	allowlist_free(&allow);
-	table_free(&p.tarpit_uids);
+	for (k = 0; k < WRITER_KINDS; k++)
+		table_free(&p.uids[k]);
 	evidence_free(&p.e);
 }

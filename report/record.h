@@ -62,7 +62,7 @@ struct record {
  * RECORD_UNTRUSTED: another program wrote it (trust.h).  RECORD_UNNAMED:
  * whole, but journald could not name its writer, which had exited; it
  * counts if its user is the one tarpit's named records on that host and
- * boot show (tarpit_uid_is), else it is ignored.
+ * boot show (writer_uid_is), else it is ignored.
  */
 enum record_kind { RECORD_WHOLE, RECORD_MALFORMED, RECORD_UNTRUSTED,
     RECORD_UNNAMED, RECORD_NONE };

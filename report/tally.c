@@ -164,7 +164,7 @@ tally_init(struct tally *tl)
 	    CLIENT_TEXT_MAX + 1, HELO_COUNTERS);
 	table_init(&tl->open, sizeof(struct open_session),
 	    offsetof(struct open_session, key), sizeof(struct session_key), 64);
-	tarpit_uids_init(&tl->tarpit_uids);
+	writer_uids_init(&tl->tarpit_uids);
 	timeline_init(&tl->timeline);
 	hosts_init(tl);
 }
@@ -209,9 +209,9 @@ bool
 tally_vouched(struct tally *tl, const struct record *r, bool named)
 {
 	if (named)
-		tarpit_uid_note(&tl->tarpit_uids, r->machine, r->stamp.boot,
+		writer_uid_note(&tl->tarpit_uids, r->machine, r->stamp.boot,
 		    r->uid);
-	return named || tarpit_uid_is(&tl->tarpit_uids, r->machine,
+	return named || writer_uid_is(&tl->tarpit_uids, r->machine,
 	    r->stamp.boot, r->uid);
 }
 

@@ -81,7 +81,7 @@ struct tally {
 	struct table helos;
 	uint32_t helo_heap[HELO_COUNTERS];
 	struct table open;
-	struct table tarpit_uids;         /* struct tarpit_uid (trust.h) */
+	struct table tarpit_uids;         /* struct writer_uid (trust.h) */
 	struct timeline timeline;
 };
 

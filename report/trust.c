@@ -16,7 +16,7 @@
 #include "../record.h"
 #include "trust.h"
 
-#define TARPIT_UIDS_START     16     /* hosts and boots room is made for */
+#define WRITER_UIDS_START     16     /* hosts and boots room is made for */
 
 /* Postfix's units: Debian's postfix@-.service instances, or postfix.service. */
 #define POSTFIX_UNIT          "postfix.service"
@@ -60,6 +60,8 @@ writer_take_comm(struct writer *w, enum writer_kind kind,
 		w->comm_ok = postfix_daemon != NULL &&
 		    text_equal(value, len, postfix_daemon);
 		break;
+	case WRITER_KINDS:
+		break;
 	}
 }
 
@@ -85,6 +87,8 @@ writer_take_unit(struct writer *w, enum writer_kind kind, const char *value,
 		w->unit_ok = text_equal(value, len, POSTFIX_UNIT) ||
 		    text_around(value, len, POSTFIX_UNIT_PREFIX, UNIT_SUFFIX);
 		break;
+	case WRITER_KINDS:
+		break;
 	}
 }
 
@@ -104,42 +108,42 @@ writer_judge(const struct writer *w)
 }
 
 void
-tarpit_uids_init(struct table *t)
+writer_uids_init(struct table *t)
 {
-	table_init(t, sizeof(struct tarpit_uid),
-	    offsetof(struct tarpit_uid, key),
-	    sizeof(((struct tarpit_uid *)NULL)->key), TARPIT_UIDS_START);
+	table_init(t, sizeof(struct writer_uid),
+	    offsetof(struct writer_uid, key),
+	    sizeof(((struct writer_uid *)NULL)->key), WRITER_UIDS_START);
 }
 
 /* A named record's user, the one its host's tarpit runs as in that boot. */
 void
-tarpit_uid_note(struct table *t, sd_id128_t machine, sd_id128_t boot,
+writer_uid_note(struct table *t, sd_id128_t machine, sd_id128_t boot,
     uint32_t uid)
 {
-	struct tarpit_uid key, *u;
+	struct writer_uid key, *u;
 	uint32_t hash;
 
 	memset(&key, 0, sizeof(key));
 	key.key.machine = machine;
 	key.key.boot = boot;
 	hash = hash_bytes(&key.key, sizeof(key.key));
-	u = (struct tarpit_uid *)table_find(t, &key.key, hash);
+	u = (struct writer_uid *)table_find(t, &key.key, hash);
 	if (u == NULL)
-		u = (struct tarpit_uid *)table_add(t, &key.key, hash);
+		u = (struct writer_uid *)table_add(t, &key.key, hash);
 	u->uid = uid;
 }
 
 bool
-tarpit_uid_is(const struct table *t, sd_id128_t machine, sd_id128_t boot,
+writer_uid_is(const struct table *t, sd_id128_t machine, sd_id128_t boot,
     uint32_t uid)
 {
-	struct tarpit_uid key;
-	const struct tarpit_uid *u;
+	struct writer_uid key;
+	const struct writer_uid *u;
 
 	memset(&key, 0, sizeof(key));
 	key.key.machine = machine;
 	key.key.boot = boot;
-	u = (const struct tarpit_uid *)table_find(t, &key.key,
+	u = (const struct writer_uid *)table_find(t, &key.key,
 	    hash_bytes(&key.key, sizeof(key.key)));
 	return u != NULL && u->uid == uid;
 }

@@ -29,7 +29,8 @@
 #define UID_FIELD          "_UID"
 
 /* Which program an entry must come from. */
-enum writer_kind { WRITER_TARPIT, WRITER_PROBE, WRITER_POSTFIX };
+enum writer_kind { WRITER_TARPIT, WRITER_PROBE, WRITER_POSTFIX,
+    WRITER_KINDS };
 
 /*
  * What journald said of an entry's writer.  No unit (a host without
@@ -55,13 +56,13 @@ bool writer_trusted(const struct writer *w);
 enum trust writer_judge(const struct writer *w);
 
 /*
- * The user tarpit ran as on each host and boot, from its named records:
- * an unnamed record of that user there is tarpit's too.  _UID comes from
- * the kernel with the message, so journald has it even when the writer is
- * gone; to forge one a program must run as tarpit's user (the shipped
- * unit's own "tarpit") or as root.
+ * The user a program ran as on each host and boot, from its named entries:
+ * an unnamed entry of that user there is the program's too.  _UID comes
+ * from the kernel with the message, so journald has it even when the
+ * writer is gone; to forge one a program must run as that user (tarpit's
+ * own "tarpit" in the shipped unit) or as root.  One table per program.
  */
-struct tarpit_uid {
+struct writer_uid {
 	struct link link;
 	struct {
 		sd_id128_t machine;
@@ -70,10 +71,10 @@ struct tarpit_uid {
 	uint32_t uid;
 };
 
-void tarpit_uids_init(struct table *t);
-void tarpit_uid_note(struct table *t, sd_id128_t machine, sd_id128_t boot,
+void writer_uids_init(struct table *t);
+void writer_uid_note(struct table *t, sd_id128_t machine, sd_id128_t boot,
     uint32_t uid);
-bool tarpit_uid_is(const struct table *t, sd_id128_t machine,
+bool writer_uid_is(const struct table *t, sd_id128_t machine,
     sd_id128_t boot, uint32_t uid);
 
 #endif

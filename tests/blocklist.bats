@@ -244,6 +244,22 @@ EOF
 	assert_json 'd["sessions"], d["ignored_records"], d["still_held"]' '[2, 2, 0]'
 }
 
+@test "an unnamed probe record counts if it is of the user the probe's named records show" {
+	smtpd_connect 300 198.51.100.1
+	smtpd_connect 600 198.51.100.1
+	probe_record 300 up
+	bot_session 450 192.0.2.1 0
+	probe_record 700 up
+	COMM=- WRITER_UID=1000 probe_record 500 down
+	journal_build
+	run -0 blocklist plain
+	assert_output 192.0.2.1
+	COMM=- probe_record 501 down
+	journal_build
+	run -0 blocklist plain
+	assert_output ''
+}
+
 @test "each format is taken by its consumer: postmap for both tables, rbldnsd answering dig, nft -f in a network namespace of its own" {
 	bot_session 100 192.0.2.1 1
 	bot_session 110 203.0.113.9 1
@@ -340,16 +356,7 @@ EOF
 	postfix_start
 	smtp_from 127.0.0.9 25
 	# others' entries under tarpit's and Postfix's names, through the same journald
-	in_mx logger --journald <<EOF
-MESSAGE_ID=$MSG_DISCONNECT
-SYSLOG_IDENTIFIER=tarpit
-MESSAGE=event=disconnect remote_addr=127.0.0.66 remote_port=1
-REMOTE_ADDR=127.0.0.66
-REMOTE_PORT=1
-PREGREET=1
-DURATION_SEC=1.000
-END_REASON=quit
-EOF
+	forged_disconnect 127.0.0.66
 	in_mx logger -t postfix/smtpd 'connect from unknown[127.0.0.2]'
 	wait_until 10 mx_journal_has '^connect from unknown\[127\.0\.0\.9\]$' 3
 	wait_until 10 mx_journal_has 'event=disconnect remote_addr=127\.0\.0\.5 ' 1
@@ -364,6 +371,35 @@ EOF
 	in_mx postfix reload
 	run -0 smtp_from 127.0.0.2 25 'HELO bot.example\r\nMAIL FROM:<a@bot.example>\r\nRCPT TO:<postmaster@mx.test>\r\n'
 	assert_output --partial '450 4.7.1 <unknown[127.0.0.2]>: Client host rejected: Listed by the tar pit; try again later'
+}
+
+@test "sessions that ended before journald took their records have unnamed records, and each still counts: its user is tarpit's" {
+	common_setup
+	tarpit_named
+	unset REMOTE_ADDR REMOTE_PORT
+	mx_ns_start
+	tarpit_listen
+	tarpit_from 127.0.0.2 2525            # one that journald names
+	wait_until 10 mx_journal_has '^event=disconnect remote_addr=127\.0\.0\.2 ' 1
+	# journald stopped: four sessions begin, end and exit before it reads a thing
+	# (their 8 records fit the socket's queue of 10: net.unix.max_dgram_qlen)
+	kill -STOP "$MX_NS_PID"
+	local i
+	for i in 1 2 3 4; do
+		tarpit_from "127.0.1.$i" 2525
+	done
+	wait_until 10 tarpits_gone
+	kill -CONT "$MX_NS_PID"
+	wait_until 10 mx_journal_has '^event=disconnect remote_addr=127\.0\.1\.' 4
+	run -0 in_mx journalctl -q -o json --no-pager -t tarpit
+	assert_equal "unnamed: $(jq -s '[.[] | select(._COMM == null)] | length' <<<"$output")" 'unnamed: 8'
+	# and an unnamed record of another user, as any program that exits at once leaves
+	forged_disconnect 127.0.0.66 setpriv --reuid=1000
+	wait_until 10 mx_journal_has '^event=disconnect remote_addr=127\.0\.0\.66 ' 1
+	run -0 in_mx "$REPORT" --json
+	assert_json 'd["sessions"], d["ignored_records"], d["still_held"], d["lost"]' '[5, 1, 0, 0]'
+	run -0 in_mx "$REPORT" --blocklist plain
+	refute_output --partial 127.0.0.66
 }
 
 @test "tarpit-probe: one record per target, up for a real Postfix, down for a closed port, and the report reads them" {

@@ -89,6 +89,8 @@ mx_ns_stop() {
 	in_mx postfix stop >/dev/null 2>&1 || true
 	[[ -z ${TARPIT_ACTIVATOR_PID-} ]] || kill -TERM -- "-$TARPIT_ACTIVATOR_PID" 2>/dev/null || true
 	[[ -z ${RBLDNSD_PID-} ]] || kill "$RBLDNSD_PID" 2>/dev/null || true
+	# a test that failed while journald was stopped left it so
+	kill -CONT "$MX_NS_PID" 2>/dev/null || true
 	kill "$MX_NS_PID" 2>/dev/null || true
 	wait "$MX_NS_PID" 2>/dev/null || true
 	MX_NS_PID=
@@ -148,6 +150,11 @@ if sys.argv[4]:
 s.close()' "$@"
 }
 
+# tarpits_gone: no tarpit of tarpit_listen's is alive.
+tarpits_gone() {
+	! pgrep -P "$TARPIT_ACTIVATOR_PID" >/dev/null
+}
+
 # tarpit_from SOURCE PORT [TEXT]: a session at the tar pit that ends (peer closed) at
 # the greeting's last line; with TEXT it talked before.  Held that long, as a bot is,
 # tarpit is still there when journald reads its name for its first record.
@@ -159,6 +166,24 @@ tarpit_from() {
 # and QUIT.
 smtp_from() {
 	client_from "$1" "$2" '' "${3-}QUIT\r\n"
+}
+
+# forged_disconnect ADDRESS [COMMAND...]: a pregreet disconnect record of ADDRESS with
+# tarpit's fields, written through the namespace's journald by logger(1) (run through
+# COMMAND, such as setpriv to be another user), which exits at once.
+forged_disconnect() {
+	local address=$1
+	shift
+	in_mx "$@" logger --journald <<EOF
+MESSAGE_ID=$MSG_DISCONNECT
+SYSLOG_IDENTIFIER=tarpit
+MESSAGE=event=disconnect remote_addr=$address remote_port=1
+REMOTE_ADDR=$address
+REMOTE_PORT=1
+PREGREET=1
+DURATION_SEC=1.000
+END_REASON=quit
+EOF
 }
 
 # mx_journal_has PATTERN N: N entries of the namespace's journal match PATTERN.
