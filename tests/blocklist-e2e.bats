@@ -35,9 +35,10 @@ SENDER_STOPPED=31           # and while the primary's Postfix is stopped
 # The seconds after which the sender retries each message it deferred: both retries
 # come after the report has judged both fallbacks (2 minutes and a probe after the
 # stop's session, which comes some 10 s after the cut's deferral: measured 126 to
-# 132 s after), while the primary has not yet seen either sender.
-CUT_BACKOFF=180
-STOPPED_BACKOFF=150
+# 132 s after, and 40 s more for a loaded machine), while the primary has not
+# yet seen either sender.
+CUT_BACKOFF=190
+STOPPED_BACKOFF=170
 ALLOWLIST=/etc/tarpit/allowlist
 TABLE=/etc/postfix/tarpit.cidr
 
