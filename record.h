@@ -80,6 +80,13 @@
  * ignored (tarpit-report(1), "Trust").
  */
 #define RECORD_COMM           "tarpit"
+/*
+ * Or the launcher's name, under xinetd: journald keeps a process's names a
+ * while, by its PID, and xinetd's child may log (a peer that reset the
+ * connection) before it becomes tarpit, so tarpit's records after it carry
+ * the child's name.
+ */
+#define RECORD_COMM_XINETD    "xinetd"
 #define RECORD_UNIT_PREFIX    "tarpit@"       /* tarpit@.service's instances */
 #define RECORD_UNIT_SUFFIX    ".service"
 #define RECORD_UNIT_XINETD    "xinetd.service"

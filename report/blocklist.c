@@ -25,6 +25,7 @@
 #include "evidence.h"
 #include "file.h"
 #include "hosts.h"
+#include "journal.h"
 #include "listformat.h"
 #include "postfix.h"
 #include "record.h"
@@ -69,78 +70,6 @@ blocklist_match(sd_journal *j)
 		if (sd_journal_add_match(j, match, 0) < 0)
 			die(EX_OSERR, "out of memory");
 	}
-}
-
-/* The value of the current entry's field NAME; false if it has none. */
-static bool
-field_get(sd_journal *j, const char *name, const char **value, size_t *len)
-{
-	const void *data;
-	size_t n, prefix = strlen(name) + 1;
-
-	if (sd_journal_get_data(j, name, &data, &n) < 0 || n < prefix)
-		return false;
-	*value = (const char *)data + prefix;
-	*len = n - prefix;
-	return true;
-}
-
-static bool
-field_is(sd_journal *j, const char *name, const char *s)
-{
-	const char *value;
-	size_t len;
-
-	return field_get(j, name, &value, &len) && strlen(s) == len &&
-	    memcmp(value, s, len) == 0;
-}
-
-/* What journald says of the writer of the current entry. */
-static void
-writer_read(sd_journal *j, struct writer *w, enum writer_kind kind,
-    const char *daemon)
-{
-	const char *value;
-	size_t len;
-
-	memset(w, 0, sizeof(*w));
-	if (field_get(j, COMM_FIELD, &value, &len))
-		writer_take_comm(w, kind, daemon, value, len);
-	if (field_get(j, UNIT_FIELD, &value, &len))
-		writer_take_unit(w, kind, value, len);
-}
-
-static sd_id128_t
-machine_read(sd_journal *j)
-{
-	char text[SD_ID128_STRING_MAX];
-	sd_id128_t machine = SD_ID128_NULL;
-	const char *value;
-	size_t len;
-
-	if (field_get(j, "_MACHINE_ID", &value, &len) &&
-	    len == SD_ID128_STRING_MAX - 1) {
-		memcpy(text, value, len);
-		text[len] = '\0';
-		if (sd_id128_from_string(text, &machine) < 0)
-			machine = SD_ID128_NULL;
-	}
-	return machine;
-}
-
-/* The current entry's _UID; false if it has none that reads. */
-static bool
-uid_read(sd_journal *j, uint32_t *uid)
-{
-	const char *value;
-	uint64_t n;
-	size_t len;
-
-	if (!field_get(j, UID_FIELD, &value, &len) ||
-	    !number_whole(value, len, 0, UINT32_MAX, &n))
-		return false;
-	*uid = (uint32_t)n;
-	return true;
 }
 
 /*
@@ -322,6 +251,10 @@ blocklist_report(sd_journal *j, const struct options *o)
 	p.host = o->host;
 	if (o->allowlist_path != NULL)
 		allowlist_read(&allow, o->allowlist_path);
+	journal_seed_uids(j, &p.uids[WRITER_TARPIT], WRITER_TARPIT,
+	    RECORD_IDENTIFIER, RECORD_COMM);
+	journal_seed_uids(j, &p.uids[WRITER_PROBE], WRITER_PROBE,
+	    PROBE_IDENTIFIER, PROBE_COMM);
 	blocklist_walk(j, &p);
 	memset(&l, 0, sizeof(l));
 	l.n = evidence_judge(&p.e, &allow, &v);

@@ -468,18 +468,20 @@ void
 export_read(sd_journal *j, const struct options *o, struct tally *tl)
 {
 	char *cursor = NULL, *now = NULL;
+	bool loaded;
 	int n;
 
 	state_lock(o->state_path);
-	journal_match_records(j);
-	if (!state_load(o->state_path, tl, &cursor) || cursor == NULL ||
-	    !journal_seek_after(j, cursor)) {
+	loaded = state_load(o->state_path, tl, &cursor);
+	journal_prepare(j, tl);
+	if (!loaded || cursor == NULL || !journal_seek_after(j, cursor)) {
 		if (cursor != NULL) {
 			fprintf(stderr, "tarpit-report: %s: its cursor is not"
 			    " in this journal; counting from the start\n",
 			    o->state_path);
 			tally_free(tl);
 			tally_init(tl);
+			journal_prepare(j, tl);
 		}
 		if ((n = sd_journal_seek_head(j)) < 0)
 			die(EX_IOERR, "cannot seek in the journal: %s",

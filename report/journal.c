@@ -1,6 +1,8 @@
 /*
  * The journal: opened as the options say, walked over the window, each
- * tarpit record handed to the tally.
+ * tarpit record handed to the tally; and what the other readers of entries
+ * (blocklist.c) share: an entry's fields, and what journald said of its
+ * writer.
  *
  * Copyright (C) 2026 The tarpit authors
  *
@@ -19,6 +21,7 @@
 
 #include <sysexits.h>
 
+#include "../number.h"
 #include "hosts.h"
 #include "journal.h"
 #include "options.h"
@@ -162,7 +165,7 @@ journal_take(struct tally *tl, sd_journal *j, const struct record *r)
  * message ids are read too, to be counted as ignored.  A later match (--host)
  * is a conjunction with these.
  */
-void
+static void
 journal_match_records(sd_journal *j)
 {
 	if (sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" RECORD_IDENTIFIER, 0) < 0 ||
@@ -171,6 +174,144 @@ journal_match_records(sd_journal *j)
 	    sd_journal_add_match(j, "MESSAGE_ID=" MESSAGE_ID_DISCONNECT, 0) < 0 ||
 	    sd_journal_add_conjunction(j) < 0)
 		die(EX_OSERR, "out of memory");
+}
+
+/* The value of the current entry's field NAME; false if it has none. */
+bool
+field_get(sd_journal *j, const char *name, const char **value, size_t *len)
+{
+	const void *data;
+	size_t n, prefix = strlen(name) + 1;
+
+	if (sd_journal_get_data(j, name, &data, &n) < 0 || n < prefix)
+		return false;
+	*value = (const char *)data + prefix;
+	*len = n - prefix;
+	return true;
+}
+
+bool
+field_is(sd_journal *j, const char *name, const char *s)
+{
+	const char *value;
+	size_t len;
+
+	return field_get(j, name, &value, &len) && strlen(s) == len &&
+	    memcmp(value, s, len) == 0;
+}
+
+/* What journald says of the writer of the current entry. */
+void
+writer_read(sd_journal *j, struct writer *w, enum writer_kind kind,
+    const char *daemon)
+{
+	const char *value;
+	size_t len;
+
+	memset(w, 0, sizeof(*w));
+	if (field_get(j, COMM_FIELD, &value, &len))
+		writer_take_comm(w, kind, daemon, value, len);
+	if (field_get(j, UNIT_FIELD, &value, &len))
+		writer_take_unit(w, kind, value, len);
+}
+
+sd_id128_t
+machine_read(sd_journal *j)
+{
+	char text[SD_ID128_STRING_MAX];
+	sd_id128_t machine = SD_ID128_NULL;
+	const char *value;
+	size_t len;
+
+	if (field_get(j, "_MACHINE_ID", &value, &len) &&
+	    len == SD_ID128_STRING_MAX - 1) {
+		memcpy(text, value, len);
+		text[len] = '\0';
+		if (sd_id128_from_string(text, &machine) < 0)
+			machine = SD_ID128_NULL;
+	}
+	return machine;
+}
+
+/* The current entry's _UID; false if it has none that reads. */
+bool
+uid_read(sd_journal *j, uint32_t *uid)
+{
+	const char *value;
+	uint64_t n;
+	size_t len;
+
+	if (!field_get(j, UID_FIELD, &value, &len) ||
+	    !number_whole(value, len, 0, UINT32_MAX, &n))
+		return false;
+	*uid = (uint32_t)n;
+	return true;
+}
+
+#define BOOT_MATCH_SIZE (sizeof("_BOOT_ID=") + SD_ID128_STRING_MAX)
+
+/*
+ * Notes in T, for each boot in the journal, the user of the first entry of
+ * IDENTIFIER's that journald named KIND's program's (COMM), wherever it is:
+ * an unnamed entry counts when it is of that user (trust.h), and in a flood
+ * journald may name none of a boot's first records, or none of those a
+ * refresh reads.  One indexed lookup a boot.
+ */
+void
+journal_seed_uids(sd_journal *j, struct table *t, enum writer_kind kind,
+    const char *identifier, const char *comm)
+{
+	char match[64];
+	char (*boots)[BOOT_MATCH_SIZE] = NULL;
+	const void *data;
+	struct writer w;
+	size_t len, n = 0, room = 0, i;
+	uint32_t uid;
+	sd_id128_t boot;
+
+	if (sd_journal_query_unique(j, "_BOOT_ID") < 0)
+		return;
+	SD_JOURNAL_FOREACH_UNIQUE(j, data, len) {
+		if (len >= BOOT_MATCH_SIZE)
+			continue;
+		if (n == room)
+			boots = xreallocarray(boots, room = room * 2 + 16,
+			    sizeof(*boots));
+		memcpy(boots[n], data, len);
+		boots[n++][len] = '\0';
+	}
+	for (i = 0; i < n; i++) {
+		sd_journal_flush_matches(j);
+		if (sd_journal_add_match(j, boots[i], 0) < 0 ||
+		    snprintf(match, sizeof(match), "SYSLOG_IDENTIFIER=%s",
+		    identifier) < 0 || sd_journal_add_match(j, match, 0) < 0 ||
+		    snprintf(match, sizeof(match), "%s=%s", COMM_FIELD,
+		    comm) < 0 || sd_journal_add_match(j, match, 0) < 0)
+			die(EX_OSERR, "out of memory");
+		sd_journal_seek_head(j);
+		while (sd_journal_next(j) > 0) {
+			writer_read(j, &w, kind, comm);
+			if (!writer_trusted(&w) || !uid_read(j, &uid) ||
+			    sd_journal_get_monotonic_usec(j, NULL, &boot) < 0)
+				continue;
+			writer_uid_note(t, machine_read(j), boot, uid);
+			break;
+		}
+	}
+	free(boots);
+	sd_journal_flush_matches(j);
+}
+
+/*
+ * Before a walk: tarpit's users noted from the whole journal, then the
+ * matches of its records; a seek must follow.
+ */
+void
+journal_prepare(sd_journal *j, struct tally *tl)
+{
+	journal_seed_uids(j, &tl->tarpit_uids, WRITER_TARPIT,
+	    RECORD_IDENTIFIER, RECORD_COMM);
+	journal_match_records(j);
 }
 
 /*
@@ -223,7 +364,7 @@ journal_read(sd_journal *j, const struct options *o, struct tally *tl)
 {
 	int n;
 
-	journal_match_records(j);
+	journal_prepare(j, tl);
 	if (o->host != NULL)
 		journal_match_host(j, o->host);
 	n = o->since_set ? sd_journal_seek_realtime_usec(j, o->since_usec) :

@@ -51,7 +51,8 @@ writer_take_comm(struct writer *w, enum writer_kind kind,
 	w->comm_seen = true;
 	switch (kind) {
 	case WRITER_TARPIT:
-		w->comm_ok = text_equal(value, len, RECORD_COMM);
+		w->comm_ok = text_equal(value, len, RECORD_COMM) ||
+		    text_equal(value, len, RECORD_COMM_XINETD);
 		break;
 	case WRITER_PROBE:
 		w->comm_ok = text_equal(value, len, PROBE_COMM);

@@ -56,8 +56,9 @@ bool writer_trusted(const struct writer *w);
 enum trust writer_judge(const struct writer *w);
 
 /*
- * The user a program ran as on each host and boot, from its named entries:
- * an unnamed entry of that user there is the program's too.  _UID comes
+ * The user a program ran as on each host and boot, from its named entries
+ * (the first one anywhere in the journal, journal_seed_uids(), then the last
+ * one read): an unnamed entry of that user there is the program's too.  _UID comes
  * from the kernel with the message, so journald has it even when the
  * writer is gone; to forge one a program must run as that user (tarpit's
  * own "tarpit" in the shipped unit) or as root.  One table per program.

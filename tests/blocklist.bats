@@ -225,8 +225,11 @@ EOF
 	assert_line 'tarpit_report_ignored_records_total 4'
 }
 
-@test "a record journald could not name the writer of counts only if its user is the one tarpit's named records there show" {
-	# journald reads the name from /proc: a writer that has exited has none
+@test "a record journald could not name the writer of counts only if its user is the one tarpit's named records there show, before it or after" {
+	# journald reads the name from /proc: a writer that has exited has none.  In a
+	# flood none of a boot's first records may be named.
+	COMM=- connect 50 300 192.0.2.3 4000
+	COMM=- disconnect 51 300 192.0.2.3 4000 1.000 peer-closed 1
 	connect 100 301 192.0.2.1 4000
 	COMM=- disconnect 101 301 192.0.2.1 4000 1.000 peer-closed 1
 	COMM=- WRITER_UID=1000 disconnect 111 302 192.0.2.2 4000 1.000 peer-closed 1
@@ -237,11 +240,12 @@ EOF
 	journal_build
 	run -0 blocklist postfix
 	assert_line --index 0 --partial ': 2 tarpit records, 0 probe records'
-	assert_equal "${#lines[@]}" 3
+	assert_equal "${#lines[@]}" 4
 	assert_line --index 1 --regexp $'^192\\.0\\.2\\.1\t'
-	assert_line --index 2 --regexp $'^192\\.0\\.2\\.4\t'
+	assert_line --index 2 --regexp $'^192\\.0\\.2\\.3\t'
+	assert_line --index 3 --regexp $'^192\\.0\\.2\\.4\t'
 	run -0 report --json
-	assert_json 'd["sessions"], d["ignored_records"], d["still_held"]' '[2, 2, 0]'
+	assert_json 'd["sessions"], d["ignored_records"], d["still_held"]' '[3, 2, 0]'
 }
 
 @test "an unnamed probe record counts if it is of the user the probe's named records show" {

@@ -160,17 +160,19 @@ portless_by_address() {
 }
 
 # assert_report_agrees ARGS...: tarpit-report --json (ARGS say where the journal is)
-# counts the sessions of the flood, none still held, none lost, none unknown.
+# counts the sessions of the flood, none still held, none lost, none unknown, none
+# ignored as another program's.
 assert_report_agrees() {
 	run -0 "$@" --json
 	echo "# report: sessions=$(jq .sessions <<<"$output") still_held=$(jq .still_held <<<"$output")" \
 		"lost=$(jq .lost <<<"$output") unknown=$(jq .unknown_address_sessions <<<"$output")" \
-		"skipped=$(jq .skipped_records <<<"$output")" >&3
+		"skipped=$(jq .skipped_records <<<"$output") ignored=$(jq .ignored_records <<<"$output")" >&3
 	assert_equal "report sessions: $(jq .sessions <<<"$output")" "report sessions: $FLOOD_SESSIONS"
 	assert_equal "still held: $(jq .still_held <<<"$output")" "still held: 0"
 	assert_equal "lost: $(jq .lost <<<"$output")" "lost: 0"
 	assert_equal "unknown: $(jq .unknown_address_sessions <<<"$output")" "unknown: 0"
 	assert_equal "skipped: $(jq .skipped_records <<<"$output")" "skipped: 0"
+	assert_equal "ignored: $(jq .ignored_records <<<"$output")" "ignored: 0"
 }
 
 # --- systemd --------------------------------------------------------------------------
