@@ -160,8 +160,8 @@ VALGRIND_TESTS = dialogue.bats socket.bats
 ONCE_TESTS = blocklist-e2e.bats
 EVERY_BUILD_TESTS = $(filter-out $(ONCE_TESTS),$(notdir $(wildcard tests/*.bats)))
 # The suites that boot real systemd in nspawn run once more on a server's cgroup
-# layout, pure v2 (rig/unified), with the default build, and ONCE_TESTS there.  On a host with
-# systemd as PID 1 that is the layout they already ran on.
+# layout, pure v2 (rig/unified), with the default build, and ONCE_TESTS there.
+# On a host with systemd as PID 1 that is the layout they already ran on.
 NSPAWN_TESTS = systemd.bats metrics.bats many-hosts.bats mta.bats rig.bats \
     $(ONCE_TESTS)
 # Installs what the tests need (as root) before it builds anything.  Every run
